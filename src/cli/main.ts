@@ -1,0 +1,156 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Transform } from 'node:stream';
+import { createMarquee, type Marquee } from '../app.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { startWorker, type RunningWorker } from '../platform/jobs/index.ts';
+import { seedDemo } from '../demo/seedDemo.ts';
+import { JobFailedError } from '../modules/studio/index.ts';
+import { terminalReporter } from './progress.ts';
+
+async function boot(): Promise<Marquee> {
+  try {
+    return await createMarquee(loadConfig());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const worker = (m: Marquee): RunningWorker =>
+  startWorker({ queue: m.queue, handlers: m.jobs, concurrency: m.config.workerConcurrency, leaseSec: m.config.jobLeaseSec, log: m.log.child({ role: 'worker' }) });
+
+function onShutdown(fn: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      fn().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
+
+const program = new Command().name('marquee').description('Marquee video streaming platform');
+
+program
+  .command('serve')
+  .description('run every role of MARQUEE_ROLES (default: all) in one process')
+  .action(async () => {
+    const m = await boot();
+    const w = m.config.roles.includes('worker') ? worker(m) : undefined;
+    if (m.config.roles.includes('api')) {
+      const address = await m.app.listen({ port: m.config.port, host: m.config.host });
+      m.log.info(`Marquee is up at ${address.replace('0.0.0.0', 'localhost')}`);
+      process.stderr.write(`\n  Marquee is running at http://localhost:${m.config.port}\n\n`);
+    }
+    onShutdown(async () => {
+      await w?.stop();
+      await m.close();
+    });
+    if (m.config.seedDemo && w) {
+      const reporter = terminalReporter();
+      seedDemo(m, reporter)
+        .catch((err: unknown) => m.log.error({ err }, 'demo seeding failed; restart to resume it'))
+        .finally(() => reporter.stop());
+    }
+  });
+
+program
+  .command('worker')
+  .description('run the job worker role only')
+  .action(async () => {
+    const m = await boot();
+    const w = worker(m);
+    onShutdown(async () => {
+      await w.stop();
+      await m.close();
+    });
+  });
+
+program
+  .command('seed')
+  .description('seed the demo catalog and videos now (once per data dir)')
+  .action(async () => {
+    const m = await boot();
+    const w = worker(m);
+    const reporter = terminalReporter();
+    try {
+      await seedDemo(m, reporter);
+    } finally {
+      reporter.stop();
+      await w.stop();
+      await m.close();
+    }
+  });
+
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+};
+
+program
+  .command('ingest')
+  .description('upload a video file and encode it into a streamable title, with a progress bar')
+  .argument('<file>', 'video file to ingest')
+  .option('--title <name>', 'name of a new movie to create for this video')
+  .option('--title-id <id>', 'existing title to attach the video to')
+  .option('--episode-id <id>', 'episode of that title (series only)')
+  .option('--year <year>', 'release year of the new title', positiveInt)
+  .option('--genre <genre...>', 'genres of the new title')
+  .option('--synopsis <text>', 'synopsis of the new title')
+  .action(async (file: string, opts: { title?: string; titleId?: string; episodeId?: string; year?: number; genre?: string[]; synopsis?: string }) => {
+    if (!existsSync(file) || !statSync(file).isFile()) program.error(`error: no such file: ${file}`, { exitCode: 2 });
+    if (Boolean(opts.title) === Boolean(opts.titleId)) program.error('error: give exactly one of --title <name> or --title-id <id>', { exitCode: 2 });
+    const m = await boot();
+    const w = worker(m);
+    const reporter = terminalReporter();
+    try {
+      const titleId = opts.titleId ?? (await m.services.catalog.createTitle({ type: 'movie', name: opts.title!, ...(opts.year ? { year: opts.year } : {}), ...(opts.genre ? { genres: opts.genre } : {}), ...(opts.synopsis ? { synopsis: opts.synopsis } : {}) }, null)).id;
+      const size = statSync(file).size;
+      let sent = 0;
+      // Counting in a Transform, not a 'data' listener, which would start the flow before the store reads.
+      const source = createReadStream(file).pipe(
+        new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            sent += chunk.length;
+            reporter.step('upload', 'storing', sent / size);
+            callback(null, chunk);
+          },
+        }),
+      );
+      const { jobId, videoId } = await m.services.studio.ingest({ accountId: 'system', isAdmin: true, titleId, episodeId: opts.episodeId ?? null, filename: basename(file), source });
+      reporter.done('upload');
+      const job = await m.services.studio.waitForJob(jobId, (stage, progress) => reporter.step('encode', stage, progress));
+      reporter.done('encode');
+      reporter.stop();
+      process.stdout.write(`${JSON.stringify({ titleId, videoId, jobId: job.jobId, status: job.status })}\n`);
+    } catch (err) {
+      reporter.stop();
+      if (err instanceof JobFailedError) {
+        process.stderr.write(`error: ingest failed: ${err.job.error?.code}: ${err.job.error?.message}\n`);
+        process.exitCode = 1;
+      } else if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
+        process.stderr.write(`error: ${err.message} (${err.code})\n`);
+        process.exitCode = 1;
+      } else throw err;
+    } finally {
+      await w.stop();
+      await m.close();
+    }
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date and exit')
+  .action(async () => {
+    const m = await boot();
+    await m.close();
+  });
+
+await program.parseAsync(process.argv);

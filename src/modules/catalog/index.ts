@@ -1,0 +1,18 @@
+import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { Authenticator } from '../identity/index.ts';
+import type { Kysely } from 'kysely';
+import { catalogMigrations } from './migrations.ts';
+import { catalogRepository } from './repository.ts';
+import { catalogRoutes } from './routes.ts';
+import { type CatalogService, catalogService } from './service.ts';
+
+export { catalogMigrations };
+export type { CatalogService } from './service.ts';
+export { viewerOf } from './routes.ts';
+export { ADULT_MAX_RATING, KIDS_MAX_RATING, MATURITY_RATINGS, isRatingAllowed, maturityRank, type MaturityRating } from './maturity.ts';
+export type { CatalogViewer, Episode, NewEpisode, NewTitle, PlayableItem, Title, TitleSummary, TitleType } from './types.ts';
+
+export function catalogModule(o: { db: Kysely<object>; objects: ObjectStore; auth: Authenticator }): { service: CatalogService; routes: ReturnType<typeof catalogRoutes> } {
+  const service = catalogService(catalogRepository(o.db), o.objects);
+  return { service, routes: catalogRoutes(service, o.auth, o.objects) };
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../../platform/errors.ts';
+import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { Authenticator, Caller } from '../identity/index.ts';
+import { ADULT_MAX_RATING, MATURITY_RATINGS } from './maturity.ts';
+import { ARTWORK_PREFIX, type CatalogService } from './service.ts';
+import type { CatalogViewer, NewEpisode, NewTitle, TitleQuery } from './types.ts';
+
+const IMAGE_TYPES: Record<string, string> = { svg: 'image/svg+xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+export function viewerOf(caller: Caller | undefined): CatalogViewer | undefined {
+  if (!caller) return undefined;
+  return { maxMaturityRating: caller.profile?.maturityRating ?? ADULT_MAX_RATING, country: caller.country };
+}
+
+const stringList = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 100 } } as const;
+
+export function catalogRoutes(service: CatalogService, auth: Authenticator, objects: ObjectStore) {
+  return async (app: FastifyInstance) => {
+    app.get<{ Querystring: TitleQuery }>(
+      '/api/v1/titles',
+      {
+        schema: {
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              genre: { type: 'string', maxLength: 100 },
+              type: { type: 'string', enum: ['movie', 'series'] },
+              sort: { type: 'string', enum: ['popular', 'new', 'title'] },
+              cursor: { type: 'string', maxLength: 500 },
+              limit: { type: 'integer', minimum: 1, maximum: 100 },
+            },
+          },
+        },
+      },
+      async (request) => service.listTitles(request.query, viewerOf(await auth.optional(request))),
+    );
+
+    app.get<{ Params: { titleId: string } }>('/api/v1/titles/:titleId', async (request) =>
+      service.getTitle(request.params.titleId, viewerOf(await auth.optional(request))),
+    );
+
+    app.get('/api/v1/genres', async () => ({ items: await service.genres() }));
+
+    app.get<{ Params: { '*': string } }>('/images/*', async (request, reply) => {
+      const rest = request.params['*'];
+      const ext = rest.split('.').pop()?.toLowerCase() ?? '';
+      const type = IMAGE_TYPES[ext];
+      const key = `${ARTWORK_PREFIX}/${rest}`;
+      if (!type || rest.split('/').some((s) => s === '..' || s === '') || !(await objects.stat(key))) throw notFound('image_not_found', 'No such image');
+      reply.header('content-type', type).header('cache-control', 'public, max-age=86400');
+      return reply.send(await objects.read(key));
+    });
+
+    app.post<{ Body: NewTitle }>(
+      '/api/v1/studio/titles',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['type', 'name'],
+            additionalProperties: false,
+            properties: {
+              type: { type: 'string', enum: ['movie', 'series'] },
+              name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+              synopsis: { type: 'string', maxLength: 5000 },
+              year: { type: 'integer', minimum: 1870, maximum: 2100 },
+              genres: stringList,
+              cast: stringList,
+              directors: stringList,
+              maturityRating: { type: 'string', enum: MATURITY_RATINGS },
+              regions: { type: 'array', maxItems: 250, items: { type: 'string', pattern: '^[A-Za-z]{2}$' } },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const caller = await auth.role(request, 'partner', 'admin');
+        return reply.status(201).send(await service.createTitle(request.body, caller.accountId));
+      },
+    );
+
+    app.get<{ Params: { titleId: string } }>('/api/v1/studio/titles/:titleId', async (request) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      await service.assertOwner(request.params.titleId, caller.accountId, caller.role === 'admin');
+      return service.studioTitle(request.params.titleId);
+    });
+
+    app.post<{ Params: { titleId: string }; Body: NewEpisode }>(
+      '/api/v1/studio/titles/:titleId/episodes',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['season', 'number', 'name'],
+            additionalProperties: false,
+            properties: {
+              season: { type: 'integer', minimum: 1, maximum: 1000 },
+              number: { type: 'integer', minimum: 1, maximum: 10000 },
+              name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+              synopsis: { type: 'string', maxLength: 5000 },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const caller = await auth.role(request, 'partner', 'admin');
+        await service.assertOwner(request.params.titleId, caller.accountId, caller.role === 'admin');
+        return reply.status(201).send(await service.addEpisode(request.params.titleId, request.body));
+      },
+    );
+  };
+}

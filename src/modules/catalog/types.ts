@@ -1,0 +1,88 @@
+import type { MaturityRating } from './maturity.ts';
+
+export type TitleType = 'movie' | 'series';
+export type TitleSort = 'popular' | 'new' | 'title';
+
+export interface Artwork {
+  poster: string | null;
+  backdrop: string | null;
+}
+
+export interface TitleSummary {
+  id: string;
+  type: TitleType;
+  name: string;
+  year: number | null;
+  genres: string[];
+  maturityRating: MaturityRating;
+  popularity: number;
+  artwork: Artwork;
+}
+
+export interface Episode {
+  id: string;
+  season: number;
+  number: number;
+  name: string;
+  synopsis: string;
+  durationSec: number | null;
+  videoId: string | null;
+}
+
+export interface Title extends TitleSummary {
+  synopsis: string;
+  cast: string[];
+  directors: string[];
+  regions: string[] | 'worldwide';
+  durationSec?: number | null;
+  videoId?: string | null;
+  seasons?: { number: number; episodes: Episode[] }[];
+}
+
+/** What the catalog needs to know about the reader: their profile's limit and their country. */
+export interface CatalogViewer {
+  maxMaturityRating: string;
+  country: string;
+}
+
+export interface TitleQuery {
+  genre?: string;
+  type?: TitleType;
+  sort?: TitleSort;
+  cursor?: string;
+  limit?: number;
+  ids?: string[];
+}
+
+export interface NewTitle {
+  type: TitleType;
+  name: string;
+  synopsis?: string;
+  year?: number;
+  genres?: string[];
+  cast?: string[];
+  directors?: string[];
+  maturityRating?: MaturityRating;
+  regions?: string[];
+  popularity?: number;
+}
+
+export interface NewEpisode {
+  season: number;
+  number: number;
+  name: string;
+  synopsis?: string;
+}
+
+/** Where a playable video sits in the catalog, for entitlement checks at playback start. */
+export interface PlayableItem {
+  titleId: string;
+  episodeId: string | null;
+  titleName: string;
+  durationSec: number | null;
+  maturityRating: MaturityRating;
+  worldwide: boolean;
+  regions: string[];
+  published: boolean;
+  ownerAccountId: string | null;
+}

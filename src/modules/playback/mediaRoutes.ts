@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import parseRange from 'range-parser';
+import { forbidden, notFound } from '../../platform/errors.ts';
+import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { Metrics } from '../../platform/metrics.ts';
+import { checkMediaToken } from './signedUrl.ts';
+
+const CONTENT_TYPES: Record<string, string> = {
+  mpd: 'application/dash+xml',
+  m3u8: 'application/vnd.apple.mpegurl',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  jpg: 'image/jpeg',
+  vtt: 'text/vtt',
+};
+
+/** Manifests are small and may be re-signed; segments never change once written. */
+const cacheControl = (ext: string): string => (ext === 'mpd' || ext === 'm3u8' ? 'private, max-age=60' : 'private, max-age=31536000, immutable');
+
+export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Metrics) {
+  const refused = metrics.counter('marquee_media_refused_total', 'Media requests refused by URL signature checks', ['reason']);
+  const served = metrics.counter('marquee_media_bytes_total', 'Media bytes served', ['kind']);
+  return async (app: FastifyInstance) => {
+    app.get<{ Params: { token: string; assetId: string; '*': string } }>('/media/:token/:assetId/*', async (request, reply) => {
+      const { token, assetId } = request.params;
+      const file = request.params['*'];
+      const check = checkMediaToken(urlSecret, token, assetId, Math.floor(Date.now() / 1000));
+      if (!check.ok) {
+        refused.inc({ reason: check.reason });
+        throw forbidden(check.reason === 'expired' ? 'url_expired' : 'url_signature_invalid', check.reason === 'expired' ? 'This media URL has expired; start playback again' : 'This media URL is not valid');
+      }
+      const ext = file.split('.').pop()?.toLowerCase() ?? '';
+      const type = CONTENT_TYPES[ext];
+      if (!type || file.split('/').some((s) => s === '' || s === '..' || s === '.')) throw notFound('media_not_found', 'No such media file');
+      const key = `videos/${assetId}/${file}`;
+      const info = await objects.stat(key);
+      if (!info) throw notFound('media_not_found', 'No such media file');
+
+      reply
+        .header('content-type', type)
+        .header('accept-ranges', 'bytes')
+        .header('cache-control', cacheControl(ext))
+        .header('last-modified', info.modifiedAt.toUTCString())
+        .header('access-control-allow-origin', '*');
+      const rangeHeader = request.headers.range;
+      if (rangeHeader) {
+        const ranges = parseRange(info.size, rangeHeader, { combine: true });
+        if (ranges === -1) return reply.status(416).header('content-range', `bytes */${info.size}`).send();
+        if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
+          const { start, end } = ranges[0]!;
+          served.inc({ kind: ext }, end - start + 1);
+          return reply
+            .status(206)
+            .header('content-range', `bytes ${start}-${end}/${info.size}`)
+            .header('content-length', String(end - start + 1))
+            .send(await objects.read(key, { start, end }));
+        }
+      }
+      served.inc({ kind: ext }, info.size);
+      return reply.header('content-length', String(info.size)).send(await objects.read(key));
+    });
+  };
+}

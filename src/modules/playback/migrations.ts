@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { NamedMigrations } from '../../platform/db/index.ts';
+
+export const playbackMigrations: NamedMigrations = {
+  '0600_playback_sessions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('playback_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('video_id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('position_sec', 'real', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('playback_sessions_account').on('playback_sessions').columns(['account_id', 'status', 'last_seen_at']).execute();
+    },
+  },
+};

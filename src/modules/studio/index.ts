@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { JobQueue } from '../../platform/jobs/index.ts';
+import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { CatalogService } from '../catalog/index.ts';
+import type { Authenticator } from '../identity/index.ts';
+import type { X264Preset } from './media/encodeArgs.ts';
+import { encodeVideoJob } from './jobs/encodeVideoJob.ts';
+import { studioMigrations } from './migrations.ts';
+import { studioRepository } from './repository.ts';
+import { studioRoutes } from './routes.ts';
+import { type StudioService, studioService } from './service.ts';
+import { ENCODE_JOB } from './types.ts';
+
+export { studioMigrations, ENCODE_JOB };
+export { JobFailedError, type StudioService } from './service.ts';
+export type { Rendition, StudioJob, Video, VideoFiles } from './types.ts';
+export { DEMO_VIDEO_KINDS, type DemoVideoKind } from './media/demoVideo.ts';
+export { makeDemoVideo } from './media/makeDemoVideo.ts';
+
+export interface StudioModuleOptions {
+  db: Kysely<object>;
+  objects: ObjectStore;
+  queue: JobQueue;
+  catalog: CatalogService;
+  auth: Authenticator;
+  uploadMaxBytes: number;
+  ffmpegPath: string;
+  ffprobePath: string;
+  encodePreset: X264Preset;
+  log: Logger;
+}
+
+export function studioModule(o: StudioModuleOptions) {
+  const repo = studioRepository(o.db);
+  const service: StudioService = studioService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog });
+  return {
+    service,
+    routes: studioRoutes(service, o.auth, o.uploadMaxBytes),
+    jobs: {
+      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log }),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The ffmpeg command that encodes a whole ladder, as plain data. Pure: tested without ffmpeg.
+ *
+ * One invocation decodes the source once and `split`s it into one scaler + x264 encoder per
+ * rung, so an upload is decoded once however many renditions it gets. All rungs see the same
+ * frames and the same keyframe rules, so their keyframes (and therefore segment boundaries)
+ * line up, which is what lets a player switch rungs at any segment.
+ */
+import { join } from 'node:path';
+import type { Rung } from './ladder.ts';
+
+/** x264 speed/quality presets, fastest first. */
+export type X264Preset = 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | 'slow' | 'slower' | 'veryslow';
+
+/** Names the dash muxer is told to write (its defaults, spelled out so they cannot drift). */
+export const DASH_MANIFEST = 'manifest.mpd';
+/** Written by the dash muxer next to the MPD when `-hls_playlist 1` is on; media playlists are media_<n>.m3u8. */
+export const HLS_MASTER = 'master.m3u8';
+export const INIT_SEGMENT_TEMPLATE = 'init-stream$RepresentationID$.$ext$';
+export const MEDIA_SEGMENT_TEMPLATE = 'chunk-stream$RepresentationID$-$Number%05d$.$ext$';
+
+/** Shared audio rendition: AAC-LC stereo. Every browser decodes it and every source downmixes to it. */
+export const AUDIO_KBPS = 128;
+export const AUDIO_SAMPLE_RATE = 48_000;
+/** RFC 6381 codec string of that audio rendition. */
+export const AUDIO_CODEC = 'mp4a.40.2';
+
+export interface LadderArgsInput {
+  input: string;
+  /** Directory that receives the MPD, HLS playlists and segments; it must already exist. */
+  outDir: string;
+  rungs: readonly Rung[];
+  /** Probed duration; the caller hands the same value to runFfmpeg for progress. */
+  durationSec: number;
+  /** Probed frame rate; sets the GOP length in frames. */
+  fps: number;
+  hasAudio: boolean;
+  segmentSec?: number;
+  preset?: X264Preset;
+  /** Absolute stream index of the video to encode (MediaInfo.videoStreamIndex); default the first video stream. */
+  videoStreamIndex?: number;
+  /** Absolute stream index of the audio to encode (MediaInfo.audioStreams[i].index); default the first audio stream. */
+  audioStreamIndex?: number;
+  /** x264 threads per rung; default lets x264 choose. */
+  threadsPerRung?: number;
+}
+
+export function ladderArgs(opts: LadderArgsInput): string[] {
+  const { input, outDir, rungs, durationSec, fps, hasAudio, segmentSec = 4, preset = 'veryfast' } = opts;
+  if (rungs.length === 0) throw new RangeError('a ladder needs at least one rung');
+  if (!(durationSec > 0)) throw new RangeError(`durationSec must be positive, got ${durationSec}`);
+  if (!(fps > 0)) throw new RangeError(`fps must be positive, got ${fps}`);
+  if (!(segmentSec > 0)) throw new RangeError(`segmentSec must be positive, got ${segmentSec}`);
+
+  const videoIn = opts.videoStreamIndex === undefined ? '0:v:0' : `0:${opts.videoStreamIndex}`;
+  const audioIn = opts.audioStreamIndex === undefined ? '0:a:0' : `0:${opts.audioStreamIndex}`;
+  // Rounded up: x264 then never places its own keyframe before the forced one at the segment
+  // boundary (e.g. 24.1 fps: 97 frames, not 96).
+  const gop = Math.ceil(segmentSec * fps - 1e-6);
+
+  // scale to even sizes (4:2:0 needs them) and square pixels; format converts 10-bit,
+  // 4:2:2/4:4:4 or RGB sources to the 8-bit 4:2:0 every browser's H.264 decoder takes.
+  const branches = rungs.map((_, i) => `[s${i}]`).join('');
+  const scalers = rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`);
+  const filter = [`[${videoIn}]split=${rungs.length}${branches}`, ...scalers].join(';');
+
+  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-i', input, '-filter_complex', filter];
+  rungs.forEach((_, i) => args.push('-map', `[v${i}]`));
+  if (hasAudio) args.push('-map', audioIn);
+  // Titles, chapters and encoder tags from the upload are not ours to publish.
+  args.push('-map_metadata', '-1', '-map_chapters', '-1');
+
+  args.push('-c:v', 'libx264', '-preset', preset, '-profile:v', 'high', '-pix_fmt', 'yuv420p');
+  if (opts.threadsPerRung !== undefined) args.push('-threads:v', String(opts.threadsPerRung));
+  rungs.forEach((r, i) => {
+    args.push(`-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${r.maxrateKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);
+  });
+  // Fixed GOP, no scene-cut keyframes, and a forced keyframe at every segment boundary: every
+  // segment starts with a keyframe at the same instant in every rung.
+  args.push('-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0');
+  args.push('-force_key_frames', `expr:gte(t,n_forced*${segmentSec})`);
+
+  if (hasAudio) {
+    args.push('-c:a', 'aac', '-b:a', `${AUDIO_KBPS}k`, '-ac', '2', '-ar', String(AUDIO_SAMPLE_RATE));
+  }
+
+  args.push(
+    '-f', 'dash',
+    '-seg_duration', String(segmentSec),
+    '-use_template', '1',
+    '-use_timeline', '0',
+    '-init_seg_name', INIT_SEGMENT_TEMPLATE,
+    '-media_seg_name', MEDIA_SEGMENT_TEMPLATE,
+    '-hls_playlist', '1',
+    '-adaptation_sets', hasAudio ? 'id=0,streams=v id=1,streams=a' : 'id=0,streams=v',
+    '-progress', 'pipe:1',
+    '-nostats',
+    join(outDir, DASH_MANIFEST),
+  );
+  return args;
+}

@@ -1,0 +1,128 @@
+import type { Readable } from 'node:stream';
+import { forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { newId, nowIso } from '../../platform/db/index.ts';
+import type { JobQueue } from '../../platform/jobs/index.ts';
+import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { CatalogService } from '../catalog/index.ts';
+import type { StudioRepository, VideoRow } from './repository.ts';
+import { ENCODE_JOB, type EncodeJobPayload, type StudioJob, type Video } from './types.ts';
+
+export class JobFailedError extends Error {
+  constructor(readonly job: StudioJob) {
+    super(`Job ${job.jobId} failed: ${job.error?.code ?? 'unknown'}: ${job.error?.message ?? ''}`);
+  }
+}
+
+export const assetPrefix = (assetId: string): string => `videos/${assetId}`;
+
+export interface IngestInput {
+  accountId: string;
+  isAdmin: boolean;
+  titleId: string;
+  episodeId?: string | null;
+  filename: string;
+  source: Readable | Buffer;
+}
+
+const toVideo = (r: VideoRow): Video => ({
+  id: r.id,
+  status: r.status,
+  titleId: r.title_id,
+  episodeId: r.episode_id,
+  durationSec: r.duration_sec === null ? null : Number(r.duration_sec),
+  width: r.width,
+  height: r.height,
+  renditions: r.renditions ? JSON.parse(r.renditions) : [],
+  files: r.files ? JSON.parse(r.files) : null,
+  errorCode: r.error_code,
+  assetId: r.asset_id,
+});
+
+export function studioService(o: { repo: StudioRepository; objects: ObjectStore; queue: JobQueue; catalog: CatalogService }) {
+  return {
+    /** Checks the target before any bytes are stored, so a refused upload leaves nothing behind. */
+    async checkTarget(accountId: string, isAdmin: boolean, titleId: string, episodeId?: string | null): Promise<void> {
+      const title = await o.catalog.assertOwner(titleId, accountId, isAdmin).catch((err: unknown) => {
+        if (err instanceof Error && 'code' in err && err.code === 'title_not_found') throw invalid('unknown_title', 'titleId names no title', 'titleId');
+        throw err;
+      });
+      if (episodeId) {
+        const ep = await o.catalog.episode(episodeId).catch(() => undefined);
+        if (!ep || ep.titleId !== titleId) throw invalid('unknown_episode', 'episodeId names no episode of this title', 'episodeId');
+      } else if (title.type === 'series') {
+        throw invalid('episode_required', 'Uploads for a series need an episodeId', 'episodeId');
+      }
+    },
+
+    /** Stores the source and queues its encode; the video is published only if the encode succeeds. */
+    async ingest(input: IngestInput): Promise<{ uploadId: string; jobId: string; videoId: string }> {
+      await this.checkTarget(input.accountId, input.isAdmin, input.titleId, input.episodeId);
+      const uploadId = newId();
+      const videoId = newId();
+      const sourceKey = `uploads/${uploadId}/source`;
+      const stored = await o.objects.put(sourceKey, input.source);
+      const payload: EncodeJobPayload = { uploadId, videoId, sourceKey, titleId: input.titleId, episodeId: input.episodeId ?? null };
+      const now = nowIso();
+      const jobId = newId();
+      try {
+        await o.repo.insertUploadAndVideo(
+          { id: uploadId, account_id: input.accountId, title_id: input.titleId, episode_id: input.episodeId ?? null, object_key: sourceKey, filename: input.filename, size_bytes: stored.size, video_id: videoId, job_id: jobId, created_at: now },
+          { id: videoId, asset_id: videoId, status: 'processing', title_id: input.titleId, episode_id: input.episodeId ?? null, duration_sec: null, width: null, height: null, renditions: null, files: null, error_code: null, created_at: now, updated_at: now },
+          (tx) => o.queue.enqueue(ENCODE_JOB, payload, { id: jobId, transaction: tx }),
+        );
+      } catch (err) {
+        await o.objects.deletePrefix(`uploads/${uploadId}`);
+        throw err;
+      }
+      return { uploadId, jobId, videoId };
+    },
+
+    async job(jobId: string, caller: { accountId: string; isAdmin: boolean }): Promise<StudioJob> {
+      const upload = await o.repo.uploadByJob(jobId);
+      const job = upload && (await o.queue.get(jobId));
+      if (!upload || !job) throw notFound('job_not_found', 'No such job');
+      if (!caller.isAdmin && upload.account_id !== caller.accountId) throw forbidden('not_your_job', 'This job belongs to another partner');
+      return {
+        jobId: job.id,
+        titleId: upload.title_id,
+        episodeId: upload.episode_id,
+        videoId: upload.video_id,
+        status: job.status,
+        stage: job.stage,
+        progress: job.progress,
+        ...(job.error && job.status !== 'succeeded' ? { error: job.error } : {}),
+        createdAt: job.createdAt,
+        updatedAt: job.updatedAt,
+      };
+    },
+
+    /** Another title plays an already packaged video (demo content shares a few encodes). */
+    async shareVideo(videoId: string, target: { titleId: string; episodeId?: string | null }): Promise<Video> {
+      const source = await o.repo.videoById(videoId);
+      if (!source || source.status !== 'ready') throw notFound('video_not_found', 'No ready video to share');
+      const now = nowIso();
+      const row: VideoRow = { ...source, id: newId(), title_id: target.titleId, episode_id: target.episodeId ?? null, created_at: now, updated_at: now };
+      await o.repo.insertVideo(row);
+      await o.catalog.attachVideo({ titleId: target.titleId, episodeId: target.episodeId ?? null, videoId: row.id, durationSec: Number(source.duration_sec) });
+      return toVideo(row);
+    },
+
+    /** Polls a job until it ends, reporting stage and progress; resolves on success, throws on failure. */
+    async waitForJob(jobId: string, onProgress: (stage: string, progress: number) => void, pollMs = 500): Promise<StudioJob> {
+      for (;;) {
+        const job = await this.job(jobId, { accountId: 'system', isAdmin: true });
+        onProgress(job.stage, job.progress);
+        if (job.status === 'succeeded') return job;
+        if (job.status === 'failed') throw new JobFailedError(job);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+
+    async video(videoId: string): Promise<Video | undefined> {
+      const row = await o.repo.videoById(videoId);
+      return row && toVideo(row);
+    },
+  };
+}
+
+export type StudioService = ReturnType<typeof studioService>;

@@ -1,0 +1,55 @@
+export type VideoStatus = 'processing' | 'ready' | 'failed';
+
+export interface Rendition {
+  name: string;
+  width: number;
+  height: number;
+  videoKbps: number;
+  codec: string;
+}
+
+/** Paths of a packaged video's entry points, relative to the video's folder. */
+export interface VideoFiles {
+  dash: string;
+  hls: string;
+  poster: string | null;
+  thumbnails: string[];
+}
+
+export interface Video {
+  id: string;
+  status: VideoStatus;
+  titleId: string;
+  episodeId: string | null;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  renditions: Rendition[];
+  files: VideoFiles | null;
+  errorCode: string | null;
+  /** The packaged output's id: its files live under `videos/<assetId>/`. */
+  assetId: string;
+}
+
+export interface StudioJob {
+  jobId: string;
+  titleId: string;
+  episodeId: string | null;
+  videoId: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  stage: string;
+  progress: number;
+  error?: { code: string; message: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ENCODE_JOB = 'encode_video';
+
+export interface EncodeJobPayload {
+  uploadId: string;
+  videoId: string;
+  sourceKey: string;
+  titleId: string;
+  episodeId: string | null;
+}

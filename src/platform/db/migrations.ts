@@ -1,0 +1,20 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+
+/** Each module exports its migrations; names sort in the order they must run. */
+export type NamedMigrations = Record<string, Migration>;
+
+export async function migrateToLatest(db: Kysely<object>, ...sets: NamedMigrations[]): Promise<void> {
+  const all: NamedMigrations = {};
+  for (const set of sets) {
+    for (const [name, migration] of Object.entries(set)) {
+      if (all[name]) throw new Error(`Two migrations are named ${name}`);
+      all[name] = migration;
+    }
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

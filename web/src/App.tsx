@@ -1,0 +1,104 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { Header } from './components/Header';
+import { Loading } from './components/Status';
+import Browse from './pages/Browse';
+import Home from './pages/Home';
+import Profiles from './pages/Profiles';
+import SignIn from './pages/SignIn';
+import SignUp from './pages/SignUp';
+import Title from './pages/Title';
+import { matchRoute, navigate, useHref, type Route } from './router';
+import { useSession, type SessionSnapshot } from './session';
+import './styles/base.css';
+
+// The player (and Shaka Player with it) loads only when a viewer presses play.
+const Watch = lazy(() => import('./pages/Watch'));
+
+type Need = 'nothing' | 'account' | 'profile';
+
+function need(route: Route): Need {
+  switch (route.name) {
+    case 'signin':
+    case 'signup':
+      return 'nothing';
+    case 'profiles':
+      return 'account';
+    default:
+      return 'profile';
+  }
+}
+
+/** Where to send someone who may not see `route` yet; null when they may. */
+function guard(route: Route, s: SessionSnapshot): string | null {
+  const n = need(route);
+  if (n === 'nothing') return null;
+  if (!s.accountToken && !s.profileToken) return '/signin';
+  if (n === 'profile' && !s.profileToken) return '/profiles';
+  return null;
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'signin':
+      return <SignIn expired={new URLSearchParams(location.search).has('expired')} />;
+    case 'signup':
+      return <SignUp />;
+    case 'profiles':
+      return <Profiles />;
+    case 'home':
+      return <Home />;
+    case 'title':
+      return <Title key={route.id} id={route.id} />;
+    case 'search':
+      return <Browse mode="search" q={route.q} />;
+    case 'mylist':
+      return <Browse mode="mylist" />;
+    case 'watch':
+      return (
+        <Suspense fallback={<div className="watch"><Loading /></div>}>
+          <Watch key={route.videoId} videoId={route.videoId} titleId={route.titleId} />
+        </Suspense>
+      );
+    case 'notfound':
+      return (
+        <div className="page center">
+          <h1>Page not found</h1>
+          <button className="btn" onClick={() => navigate('/')}>
+            Go Home
+          </button>
+        </div>
+      );
+  }
+}
+
+export function App() {
+  const href = useHref();
+  const s = useSession();
+  const route = matchRoute(href);
+  const redirect = guard(route, s);
+
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  useEffect(() => {
+    const names: Partial<Record<Route['name'], string>> = {
+      signin: 'Sign in',
+      signup: 'Sign up',
+      profiles: 'Who’s watching?',
+      search: 'Search',
+      mylist: 'My List',
+      watch: 'Watching',
+    };
+    document.title = names[route.name] ? `${names[route.name]} · Marquee` : 'Marquee';
+  }, [route.name]);
+
+  if (redirect) return null;
+  const withHeader = need(route) === 'profile' && route.name !== 'watch';
+  return (
+    <>
+      {withHeader && <Header />}
+      <Page route={route} />
+    </>
+  );
+}
