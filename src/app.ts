@@ -58,7 +58,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
   };
 
   const db = database.db;
-  const identity = identityModule({ db, limiter: memoryRateLimiter(), jwtSecret: config.jwtSecret, accessTtlSec: config.accessTokenTtlSec, refreshTtlSec: config.refreshTokenTtlSec, loginMaxAttempts: config.loginMaxAttempts, loginWindowSec: config.loginWindowSec });
+  const identity = identityModule({ db, limiter: memoryRateLimiter(), jwtSecret: config.jwtSecret, accessTtlSec: config.accessTokenTtlSec, refreshTtlSec: config.refreshTokenTtlSec, loginMaxAttempts: config.loginMaxAttempts, loginIpMaxAttempts: config.loginIpMaxAttempts, loginWindowSec: config.loginWindowSec });
   const auth = identity.auth;
   const profiles = profilesModule({ db, identity: identity.service, auth });
   const catalog = catalogModule({ db, objects, auth });

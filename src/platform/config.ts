@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   JOB_LEASE_SEC: z.coerce.number().int().min(5).default(60),
   ENCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  LOGIN_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(100),
   LOGIN_WINDOW_SEC: z.coerce.number().int().min(1).default(300),
   SEED_DEMO: bool.default(true),
   MARQUEE_ADMIN_EMAIL: z.email().optional(),
@@ -55,6 +56,7 @@ export interface Config {
   readonly jobLeaseSec: number;
   readonly encodePreset: z.infer<typeof EnvSchema>['ENCODE_PRESET'];
   readonly loginMaxAttempts: number;
+  readonly loginIpMaxAttempts: number;
   readonly loginWindowSec: number;
   readonly seedDemo: boolean;
   readonly admin: { email: string; password: string } | undefined;
@@ -100,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseSec: e.JOB_LEASE_SEC,
     encodePreset: e.ENCODE_PRESET,
     loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
+    loginIpMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
     loginWindowSec: e.LOGIN_WINDOW_SEC,
     seedDemo: e.SEED_DEMO,
     admin: e.MARQUEE_ADMIN_EMAIL && e.MARQUEE_ADMIN_PASSWORD ? { email: e.MARQUEE_ADMIN_EMAIL.toLowerCase(), password: e.MARQUEE_ADMIN_PASSWORD } : undefined,

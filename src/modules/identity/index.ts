@@ -19,6 +19,7 @@ export interface IdentityModuleOptions {
   accessTtlSec: number;
   refreshTtlSec: number;
   loginMaxAttempts: number;
+  loginIpMaxAttempts: number;
   loginWindowSec: number;
 }
 
@@ -30,6 +31,7 @@ export function identityModule(o: IdentityModuleOptions): { service: IdentitySer
     limiter: o.limiter,
     refreshTtlSec: o.refreshTtlSec,
     loginMaxAttempts: o.loginMaxAttempts,
+    loginIpMaxAttempts: o.loginIpMaxAttempts,
     loginWindowSec: o.loginWindowSec,
   });
   const auth = authenticator(signer);

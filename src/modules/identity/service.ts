@@ -12,6 +12,8 @@ export interface IdentityServiceOptions {
   limiter: RateLimiter;
   refreshTtlSec: number;
   loginMaxAttempts: number;
+  /** Higher than per account: many people may share one address behind a NAT. */
+  loginIpMaxAttempts: number;
   loginWindowSec: number;
 }
 
@@ -75,8 +77,8 @@ export function identityService(o: IdentityServiceOptions) {
     /** Rate limited per account and per IP before the password is even checked. */
     async login(email: string, password: string, ip: string): Promise<TokenPair> {
       const normalised = email.trim().toLowerCase();
-      for (const key of [`login:acct:${normalised}`, `login:ip:${ip}`]) {
-        const { allowed, retryAfterSec } = await o.limiter.hit(key, o.loginMaxAttempts, o.loginWindowSec);
+      for (const [key, limit] of [[`login:acct:${normalised}`, o.loginMaxAttempts], [`login:ip:${ip}`, o.loginIpMaxAttempts]] as const) {
+        const { allowed, retryAfterSec } = await o.limiter.hit(key, limit, o.loginWindowSec);
         if (!allowed) throw rateLimited('too_many_login_attempts', 'Too many sign-in attempts; try again later', retryAfterSec);
       }
       const account = await o.repo.accountByEmail(normalised);

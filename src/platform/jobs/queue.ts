@@ -85,7 +85,7 @@ export class JobQueue {
     if (types.length === 0) return undefined;
     const now = nowIso(this.clock());
     const leaseUntil = nowIso(this.clock() + leaseSec * 1000);
-    const lock = this.engine === 'postgres' ? sql`for update skip locked` : sql``;
+    const lock = sql``;
     const result = await sql<JobRow>`
       update jobs set status = 'running', lease_owner = ${workerId}, lease_expires_at = ${leaseUntil},
         attempts = attempts + 1, updated_at = ${now}
@@ -132,12 +132,13 @@ export class JobQueue {
     if (!row) throw new Error(`Unknown job ${id}`);
     if (retryable && row.attempts < row.max_attempts) {
       const runAt = nowIso(this.clock() + retryDelaySec(row.attempts) * 1000);
-      await this.db
+      const res = await this.db
         .updateTable('jobs')
         .set({ status: 'queued', run_at: runAt, lease_owner: null, lease_expires_at: null, stage: 'retrying', error_code: error.code, error_message: error.message, updated_at: nowIso(this.clock()) })
         .where('id', '=', id)
         .where('lease_owner', '=', workerId)
-        .execute();
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw new LeaseLostError(id);
       return 'queued';
     }
     await this.finish(id, workerId, 'failed', { error });

@@ -113,8 +113,12 @@ export default function Title({ id }: { id: string }) {
           )}
         </div>
       </section>
-      <div className="details">
-        <div>{isSeries && <EpisodeList title={title} />}</div>
+      <div className={`details${isSeries ? '' : ' single'}`}>
+        {isSeries && (
+          <div>
+            <EpisodeList title={title} />
+          </div>
+        )}
         <aside className="credits">
           {title.cast && title.cast.length > 0 && (
             <div data-testid="title-cast">
