@@ -43,6 +43,7 @@ function reachableUrl(): Promise<string | undefined> {
     if (process.env.CI === 'true') {
       throw new Error(`PostgreSQL is unreachable and CI=true, so the suite fails rather than skips (${failures.join('; ')})`);
     }
+    process.stderr.write(`PostgreSQL suites skipped: no server reachable (${failures.join('; ')}). Under CI=true this fails instead.\n`);
     return undefined;
   })();
   return reachable;

@@ -9,6 +9,8 @@ interface ContinueItem {
   positionSec: number;
   durationSec: number;
   progress: number;
+  /** Marquee's server embeds the summary; otherwise it is fetched. */
+  title?: TitleSummary;
 }
 
 const MAX_GENRE_ROWS = 12;
@@ -52,7 +54,11 @@ async function continueWatching(): Promise<TitleSummary[]> {
   const cw = await api<Page<ContinueItem>>('/api/v1/continue-watching', { auth: 'profile' });
   const items = cw.items.slice(0, 20);
   const titles = await Promise.all(
-    items.map((c) => settled(api<Title>(`/api/v1/titles/${encodeURIComponent(c.titleId)}`, { auth: 'profile' }))),
+    items.map((c) =>
+      c.title
+        ? Promise.resolve(c.title)
+        : settled(api<Title>(`/api/v1/titles/${encodeURIComponent(c.titleId)}`, { auth: 'profile' })),
+    ),
   );
   return items.flatMap((c, i) => {
     const t = titles[i];

@@ -82,7 +82,11 @@ export interface PlaybackStart {
   playbackId: string;
   manifests: { dash?: string; hls?: string };
   resumePositionSec?: number;
+  /** Not in api.md; Marquee's server sends it. */
+  durationSec?: number;
   expiresAt?: string;
+  /** Not in api.md: the ladder and the tallest rendition the plan + device allow. Manifests list every rung. */
+  tracks?: { video?: { height: number; width: number; bitrateKbps: number; codec: string }[]; maxHeight?: number };
   cdn?: { primary?: string; backups?: string[] };
   drm?: Record<string, unknown>;
 }

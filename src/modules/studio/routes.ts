@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { invalid, unsupportedMedia } from '../../platform/errors.ts';
+import { invalid, tooLarge, unsupportedMedia } from '../../platform/errors.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { StudioService } from './service.ts';
 
@@ -18,25 +18,49 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
       const caller = await auth.role(request, 'partner', 'admin');
       const isAdmin = caller.role === 'admin';
       if (!request.isMultipart()) throw unsupportedMedia('multipart_required', 'Send the upload as multipart/form-data with fields titleId, episodeId? and file');
+
+      const accept = async (file: MultipartFile, fields: Record<string, string>) => {
+        if (file.fieldname !== 'file') throw invalid('unexpected_file_field', `Unexpected file field ${file.fieldname}; send the video as "file"`, file.fieldname);
+        const titleId = fields.titleId;
+        if (!titleId) throw invalid('title_required', 'titleId is required (send it before the file)', 'titleId');
+        if (!looksLikeVideo(file.filename, file.mimetype)) throw unsupportedMedia('not_a_video_type', `${file.filename} (${file.mimetype}) is not a video file`);
+        // Checked before any bytes are stored, so a refused upload leaves nothing behind.
+        await service.checkTarget(caller.accountId, isAdmin, titleId, fields.episodeId);
+        return service.ingest({
+          accountId: caller.accountId,
+          isAdmin,
+          titleId,
+          episodeId: fields.episodeId ?? null,
+          filename: file.filename,
+          source: file.file,
+          // Past the size limit the multipart stream just stops; the stored part must not be kept.
+          assertComplete: () => {
+            if (file.file.truncated) throw tooLarge('upload_too_large', `Uploads are limited to ${uploadMaxBytes} bytes`);
+          },
+        });
+      };
+
+      // The whole request is read even when the upload is refused: a client still sending its
+      // body would otherwise see a reset connection instead of our 4xx.
       const fields: Record<string, string> = {};
-      let file: MultipartFile | undefined;
-      // Fields must come before the file so the target is checked before any bytes are stored.
+      let result: Awaited<ReturnType<typeof accept>> | undefined;
+      let failure: unknown;
       for await (const part of request.parts({ limits: { fileSize: uploadMaxBytes, files: 1, fields: 10 } })) {
         if (part.type === 'field') {
           fields[part.fieldname] = String(part.value);
-          continue;
+        } else if (result || failure) {
+          part.file.resume();
+        } else {
+          try {
+            result = await accept(part, fields);
+          } catch (err) {
+            failure = err;
+            part.file.resume();
+          }
         }
-        if (part.fieldname !== 'file') throw invalid('unexpected_file_field', `Unexpected file field ${part.fieldname}; send the video as "file"`, part.fieldname);
-        file = part;
-        break;
       }
-      if (!file) throw invalid('file_required', 'file is required', 'file');
-      const titleId = fields.titleId;
-      if (!titleId) throw invalid('title_required', 'titleId is required (send it before the file)', 'titleId');
-      if (!looksLikeVideo(file.filename, file.mimetype)) throw unsupportedMedia('not_a_video_type', `${file.filename} (${file.mimetype}) is not a video file`);
-      await service.checkTarget(caller.accountId, isAdmin, titleId, fields.episodeId);
-      // Past the size limit the file stream errors with a 413, and the store discards the partial object.
-      const result = await service.ingest({ accountId: caller.accountId, isAdmin, titleId, episodeId: fields.episodeId ?? null, filename: file.filename, source: file.file });
+      if (failure) throw failure;
+      if (!result) throw invalid('file_required', 'file is required', 'file');
       return reply.status(202).send({ uploadId: result.uploadId, jobId: result.jobId, videoId: result.videoId });
     });
 

@@ -22,6 +22,8 @@ export interface IngestInput {
   episodeId?: string | null;
   filename: string;
   source: Readable | Buffer;
+  /** Called once the bytes are stored; throws if the source turned out incomplete (cut at a size limit). */
+  assertComplete?: () => void;
 }
 
 const toVideo = (r: VideoRow): Video => ({
@@ -61,6 +63,12 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
       const videoId = newId();
       const sourceKey = `uploads/${uploadId}/source`;
       const stored = await o.objects.put(sourceKey, input.source);
+      try {
+        input.assertComplete?.();
+      } catch (err) {
+        await o.objects.deletePrefix(`uploads/${uploadId}`);
+        throw err;
+      }
       const payload: EncodeJobPayload = { uploadId, videoId, sourceKey, titleId: input.titleId, episodeId: input.episodeId ?? null };
       const now = nowIso();
       const jobId = newId();

@@ -85,7 +85,7 @@ export class JobQueue {
     if (types.length === 0) return undefined;
     const now = nowIso(this.clock());
     const leaseUntil = nowIso(this.clock() + leaseSec * 1000);
-    const lock = sql``;
+    const lock = this.engine === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<JobRow>`
       update jobs set status = 'running', lease_owner = ${workerId}, lease_expires_at = ${leaseUntil},
         attempts = attempts + 1, updated_at = ${now}

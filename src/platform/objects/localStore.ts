@@ -25,6 +25,9 @@ export function localObjectStore(root: string): ObjectStore {
     kind: 'local',
     async put(key, body) {
       const target = pathOf(key);
+      // A stream that errors before it is piped (a missing file, a dropped upload) must reject
+      // this call, not crash the process with an unhandled 'error'; pipeline reports the error.
+      if (!Buffer.isBuffer(body)) body.on('error', () => undefined);
       await mkdir(dirname(target), { recursive: true });
       // Write aside, then rename: readers see the old object or the whole new one.
       const temp = `${target}.${randomUUID()}.part`;

@@ -56,7 +56,7 @@ export class PlaybackController {
 
       this.reporter = new Reporter(this.videoId, pb.playbackId, {
         position: () => this.video.currentTime,
-        duration: () => this.video.duration,
+        duration: () => (Number.isFinite(this.video.duration) ? this.video.duration : (pb.durationSec ?? NaN)),
         isPlaying: () => !this.video.paused && !this.video.ended,
         onSessionEnded: () => {
           this.video.pause();
@@ -81,6 +81,7 @@ export class PlaybackController {
       player.addEventListener('error', (ev) => this.onShakaError((ev as unknown as { detail: ShakaError }).detail));
       player.addEventListener('buffering', (ev) => this.on.buffering(Boolean((ev as unknown as { buffering: boolean }).buffering)));
       this.bindVideo();
+      this.applyLimits(pb);
 
       const url = pb.manifests.dash ?? pb.manifests.hls;
       if (!url) throw new Error('The server returned no manifest for this video.');
@@ -139,6 +140,14 @@ export class PlaybackController {
     await p?.destroy().catch(() => undefined);
   }
 
+  /** The server's cap (plan and screen) on rendition height; the manifest itself lists the whole ladder. */
+  private applyLimits(pb: PlaybackStart): void {
+    const maxHeight = pb.tracks?.maxHeight;
+    if (this.player && typeof maxHeight === 'number' && maxHeight > 0) {
+      this.player.configure({ restrictions: { maxHeight } });
+    }
+  }
+
   private firstFrame(timeoutMs = 10_000): Promise<void> {
     const v = this.video;
     if (v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) return Promise.resolve();
@@ -195,6 +204,7 @@ export class PlaybackController {
       const url = pb.manifests.dash ?? pb.manifests.hls;
       if (this.destroyed || !this.player || !url) return;
       this.reporter?.setPlaybackId(pb.playbackId);
+      this.applyLimits(pb);
       await this.player.load(url, at);
       if (wasPlaying) this.play();
     } catch (e) {

@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ladderArgs, type LadderArgsInput } from './encodeArgs.ts';
+import { chooseLadder } from './ladder.ts';
+
+/** The value following `flag` (the first occurrence). */
+function valueOf(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function allValuesOf(args: string[], flag: string): string[] {
+  return args.flatMap((a, i) => (a === flag ? [args[i + 1]!] : []));
+}
+
+const base: LadderArgsInput = {
+  input: '/data/in.mp4',
+  outDir: '/data/out',
+  rungs: chooseLadder({ width: 1280, height: 720 }),
+  durationSec: 32,
+  fps: 25,
+  hasAudio: true,
+};
+
+test('ladderArgs: one decode split into one scaled, yuv420p branch per rung', async (t) => {
+  const cases: Array<[string, { width: number; height: number }]> = [
+    ['720p', { width: 1280, height: 720 }],
+    ['scope 1920x818', { width: 1920, height: 818 }],
+    ['small 320x240', { width: 320, height: 240 }],
+    ['portrait', { width: 720, height: 1280 }],
+  ];
+  for (const [name, source] of cases) {
+    await t.test(name, () => {
+      const rungs = chooseLadder(source);
+      const args = ladderArgs({ ...base, rungs });
+      assert.equal(allValuesOf(args, '-i').length, 1, 'the source is opened once');
+      const filter = valueOf(args, '-filter_complex')!;
+      const parts = filter.split(';');
+      assert.match(parts[0]!, new RegExp(`^\\[0:v:0\\]split=${rungs.length}(\\[s\\d\\])+$`));
+      rungs.forEach((r, i) => {
+        assert.equal(parts[i + 1], `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`);
+        assert.equal(valueOf(args, `-b:v:${i}`), `${r.videoKbps}k`);
+        assert.equal(valueOf(args, `-maxrate:v:${i}`), `${r.maxrateKbps}k`);
+        assert.equal(valueOf(args, `-bufsize:v:${i}`), `${r.bufsizeKbps}k`);
+      });
+      assert.deepEqual(allValuesOf(args, '-map'), [...rungs.map((_, i) => `[v${i}]`), '0:a:0']);
+      assert.equal(valueOf(args, '-c:v'), 'libx264');
+      assert.equal(valueOf(args, '-pix_fmt'), 'yuv420p');
+    });
+  }
+});
+
+test('ladderArgs: GOP, keyframes and segment length agree', async (t) => {
+  const cases: Array<[number, number, string]> = [
+    // fps, segmentSec, expected GOP (frames)
+    [25, 4, '100'],
+    [24, 4, '96'],
+    [30, 4, '120'],
+    [30000 / 1001, 4, '120'],
+    [24000 / 1001, 4, '96'],
+    [24.1, 4, '97'], // rounded up so x264's own keyframe never lands just before the forced one
+    [60, 2, '120'],
+    [25, 6, '150'],
+  ];
+  for (const [fps, segmentSec, gop] of cases) {
+    await t.test(`${fps.toFixed(3)} fps, ${segmentSec} s segments`, () => {
+      const args = ladderArgs({ ...base, fps, segmentSec });
+      assert.equal(valueOf(args, '-g'), gop);
+      assert.equal(valueOf(args, '-keyint_min'), gop);
+      assert.equal(valueOf(args, '-sc_threshold'), '0');
+      assert.equal(valueOf(args, '-force_key_frames'), `expr:gte(t,n_forced*${segmentSec})`);
+      assert.equal(valueOf(args, '-seg_duration'), String(segmentSec));
+    });
+  }
+});
+
+test('ladderArgs: CMAF via the dash muxer with an HLS master over the same segments', () => {
+  const args = ladderArgs(base);
+  assert.equal(valueOf(args, '-f'), 'dash');
+  assert.equal(valueOf(args, '-use_template'), '1');
+  assert.equal(valueOf(args, '-use_timeline'), '0');
+  assert.equal(valueOf(args, '-hls_playlist'), '1');
+  assert.equal(valueOf(args, '-adaptation_sets'), 'id=0,streams=v id=1,streams=a');
+  assert.equal(valueOf(args, '-progress'), 'pipe:1');
+  assert.ok(args.includes('-nostats') && args.includes('-nostdin'));
+  assert.equal(args.at(-1), '/data/out/manifest.mpd');
+  assert.equal(valueOf(args, '-preset'), 'veryfast');
+});
+
+test('ladderArgs: audio is encoded once as AAC stereo 128k, or left out', async (t) => {
+  const cases: Array<[string, Partial<LadderArgsInput>, boolean]> = [
+    ['with audio', { hasAudio: true }, true],
+    ['without audio', { hasAudio: false }, false],
+  ];
+  for (const [name, opts, audio] of cases) {
+    await t.test(name, () => {
+      const args = ladderArgs({ ...base, ...opts });
+      assert.equal(args.includes('-c:a'), audio);
+      assert.equal(allValuesOf(args, '-map').some((m) => m.startsWith('0:a')), audio);
+      assert.equal(valueOf(args, '-adaptation_sets'), audio ? 'id=0,streams=v id=1,streams=a' : 'id=0,streams=v');
+      if (audio) {
+        assert.equal(valueOf(args, '-c:a'), 'aac');
+        assert.equal(valueOf(args, '-b:a'), '128k');
+        assert.equal(valueOf(args, '-ac'), '2');
+      }
+    });
+  }
+});
+
+test('ladderArgs: options', () => {
+  const args = ladderArgs({ ...base, preset: 'superfast', videoStreamIndex: 2, audioStreamIndex: 5, threadsPerRung: 2 });
+  assert.equal(valueOf(args, '-preset'), 'superfast');
+  assert.match(valueOf(args, '-filter_complex')!, /^\[0:2\]split=/);
+  assert.ok(allValuesOf(args, '-map').includes('0:5'));
+  assert.equal(valueOf(args, '-threads:v'), '2');
+  assert.equal(ladderArgs(base).includes('-threads:v'), false);
+});
+
+test('ladderArgs rejects nonsense', () => {
+  assert.throws(() => ladderArgs({ ...base, rungs: [] }), RangeError);
+  assert.throws(() => ladderArgs({ ...base, fps: 0 }), RangeError);
+  assert.throws(() => ladderArgs({ ...base, durationSec: Number.NaN }), RangeError);
+  assert.throws(() => ladderArgs({ ...base, segmentSec: 0 }), RangeError);
+});
