@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import type { Page, TitleSummary } from '../types';
 import { CheckIcon, HeartIcon, PlusIcon, ThumbDownIcon, ThumbUpIcon } from './Icons';
 
@@ -7,7 +7,8 @@ type Rating = -1 | 1 | 2;
 
 /** My List toggle and thumbs; best effort (the viewing module may not be up). */
 export function TitleActions({ titleId }: { titleId: string }) {
-  const [inList, setInList] = useState<boolean | null>(null);
+  /** null while loading; 'unavailable' when the server has no My List. */
+  const [inList, setInList] = useState<boolean | null | 'unavailable'>(null);
   const [rating, setRating] = useState<Rating | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -15,7 +16,7 @@ export function TitleActions({ titleId }: { titleId: string }) {
     let live = true;
     api<Page<TitleSummary>>('/api/v1/my-list', { auth: 'profile' })
       .then((l) => live && setInList(l.items.some((t) => t.id === titleId)))
-      .catch(() => live && setInList(false));
+      .catch((e) => live && setInList(e instanceof ApiError && e.status === 404 ? 'unavailable' : false));
     return () => {
       live = false;
     };
@@ -24,8 +25,8 @@ export function TitleActions({ titleId }: { titleId: string }) {
   const toggleList = async () => {
     setBusy(true);
     try {
-      await api(`/api/v1/my-list/${encodeURIComponent(titleId)}`, { method: inList ? 'DELETE' : 'PUT', auth: 'profile' });
-      setInList(!inList);
+      await api(`/api/v1/my-list/${encodeURIComponent(titleId)}`, { method: inList === true ? 'DELETE' : 'PUT', auth: 'profile' });
+      setInList(inList !== true);
     } catch {
       /* leave as is */
     } finally {
@@ -45,15 +46,17 @@ export function TitleActions({ titleId }: { titleId: string }) {
 
   return (
     <>
-      <button
-        className="btn btn-ghost"
-        data-testid="mylist-toggle"
-        aria-pressed={inList ?? false}
-        disabled={busy || inList === null}
-        onClick={() => void toggleList()}
-      >
-        {inList ? <CheckIcon /> : <PlusIcon />} My List
-      </button>
+      {inList !== 'unavailable' && (
+        <button
+          className="btn btn-ghost"
+          data-testid="mylist-toggle"
+          aria-pressed={inList === true}
+          disabled={busy || inList === null}
+          onClick={() => void toggleList()}
+        >
+          {inList ? <CheckIcon /> : <PlusIcon />} My List
+        </button>
+      )}
       <button
         className={`btn btn-ghost btn-icon thumb-btn${rating === 1 ? ' active' : ''}`}
         aria-label="I like this"

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, errorMessage } from '../api';
+import { api, ApiError, errorMessage } from '../api';
 import { ErrorView, Loading } from '../components/Status';
 import { TitleGrid } from '../components/TitleGrid';
 import type { Page, TitleSummary } from '../types';
@@ -24,7 +24,9 @@ export default function Browse({ mode, q = '' }: { mode: 'search' | 'mylist'; q?
         ? api<Page<TitleSummary>>('/api/v1/search', { auth: 'profile', query: { q: term.slice(0, 200), limit: 60 }, signal: ctl.signal })
         : api<Page<TitleSummary>>('/api/v1/my-list', { auth: 'profile', signal: ctl.signal });
     req.then((p) => setItems(p.items)).catch((e) => {
-      if (!ctl.signal.aborted) setError(errorMessage(e));
+      if (ctl.signal.aborted) return;
+      if (e instanceof ApiError && e.code === 'route_not_found') setError(`${mode === 'search' ? 'Search' : 'My List'} isn’t available yet.`);
+      else setError(errorMessage(e));
     });
     return () => ctl.abort();
   }, [mode, q]);
