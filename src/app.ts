@@ -124,7 +124,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
 /** Serves the built web app; unknown non-API paths get index.html so client-side routes work. */
 async function registerWebApp(app: FastifyInstance): Promise<void> {
   const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: 'index.html' });
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: true, index: 'index.html' });
   app.setNotFoundHandler((request, reply) => {
     const apiPath = /^\/(api|media|images|metrics|healthz|readyz)(\/|$)/.test(request.url);
     if (hasWeb && request.method === 'GET' && !apiPath) return reply.type('text/html').sendFile('index.html');

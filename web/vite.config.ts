@@ -30,6 +30,8 @@ export default defineConfig({
     // player route, in a vendor chunk of its own, so the warning limit is raised just above it.
     chunkSizeWarningLimit: 760,
     rolldownOptions: {
+      // Timing notes about Vite's own CSS plugin on a busy machine are noise, not something to fix here.
+      checks: { bundlerTimings: false },
       output: {
         codeSplitting: {
           groups: [

@@ -55,12 +55,10 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
 
 /** Accepts the contract's {error:{code,message,field}} and, defensively, problem+json or Fastify's default. */
 async function toError(res: Response): Promise<ApiError> {
-  let body: Json = {};
-  try {
-    body = (await res.json()) as Json;
-  } catch {
-    body = {};
-  }
+  const body: Json = await res.json().then(
+    (j: unknown) => (j && typeof j === 'object' ? (j as Json) : {}),
+    () => ({}),
+  );
   const inner = body.error && typeof body.error === 'object' ? (body.error as Json) : {};
   const code =
     str(inner.code) ?? str(body.code) ?? (res.status === 401 ? 'unauthenticated' : `http_${res.status}`);

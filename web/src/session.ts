@@ -16,14 +16,17 @@ export interface SessionSnapshot {
   profile: Profile | null;
 }
 
-function read(): SessionSnapshot {
-  let profile: Profile | null = null;
+function storedProfile(): Profile | null {
   try {
     const raw = localStorage.getItem(K.profile);
-    profile = raw ? (JSON.parse(raw) as Profile) : null;
+    return raw ? (JSON.parse(raw) as Profile) : null;
   } catch {
-    profile = null;
+    return null;
   }
+}
+
+function read(): SessionSnapshot {
+  const profile = storedProfile();
   return {
     accountToken: localStorage.getItem(K.account),
     refreshToken: localStorage.getItem(K.refresh),

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { Link, navigate, titleHref, watchHref } from '../router';
-import type { Title, TitleSummary } from '../types';
 import { firstPlayable } from '../titles';
+import type { Title, TitleSummary } from '../types';
 import { InfoIcon, PlayIcon } from './Icons';
 
 /** The big feature at the top of Home: backdrop, name, synopsis, Play and More Info. */

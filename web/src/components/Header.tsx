@@ -38,7 +38,8 @@ export function Header() {
       navigate(to, { replace: onSearch });
     }, 300);
     return () => clearTimeout(t);
-  }, [q]); // eslint-disable-line react-hooks/exhaustive-deps -- only typing triggers a search
+    // Only typing triggers a search; `onSearch` is read, not watched.
+  }, [q]);
 
   // Leaving the search page clears the box.
   useEffect(() => {

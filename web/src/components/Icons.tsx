@@ -18,3 +18,5 @@ export const ThumbDownIcon = () =>
 export const HeartIcon = () =>
   svg('M12 21.4l-1.5-1.3C5.4 15.4 2 12.3 2 8.5 2 5.4 4.4 3 7.5 3c1.7 0 3.4.8 4.5 2.1C13.1 3.8 14.8 3 16.5 3 19.6 3 22 5.4 22 8.5c0 3.8-3.4 6.9-8.5 11.5L12 21.4z');
 export const BackIcon = () => svg('M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z');
+export const ChevronLeftIcon = () => svg('M15.4 7.4L14 6l-6 6 6 6 1.4-1.4L10.8 12z');
+export const ChevronRightIcon = () => svg('M8.6 16.6L10 18l6-6-6-6-1.4 1.4 4.6 4.6z');

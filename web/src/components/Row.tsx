@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import type { HomeRow } from '../types';
+import { ChevronLeftIcon, ChevronRightIcon } from './Icons';
 import { TitleCard } from './TitleCard';
 
 export function Row({ row }: { row: HomeRow }) {
@@ -14,7 +15,7 @@ export function Row({ row }: { row: HomeRow }) {
       <h2>{row.title}</h2>
       <div className="row-viewport">
         <button className="row-arrow left" aria-label={`Scroll ${row.title} left`} onClick={() => scroll(-1)}>
-          ‹
+          <ChevronLeftIcon />
         </button>
         <div className="row-track" ref={track}>
           {row.items.map((item) => (
@@ -22,7 +23,7 @@ export function Row({ row }: { row: HomeRow }) {
           ))}
         </div>
         <button className="row-arrow right" aria-label={`Scroll ${row.title} right`} onClick={() => scroll(1)}>
-          ›
+          <ChevronRightIcon />
         </button>
       </div>
     </section>

@@ -1,17 +1,21 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../api';
 import { EpisodeList } from '../components/EpisodeList';
+import { PlayIcon } from '../components/Icons';
 import { ErrorView, Loading } from '../components/Status';
 import { TitleActions } from '../components/TitleActions';
+import { loadShaka } from '../player/shaka';
 import { navigate, watchHref } from '../router';
 import { firstPlayable, formatDuration, joinNames, sortedSeasons } from '../titles';
 import type { Title as TitleT } from '../types';
 import '../styles/home.css';
 import '../styles/title.css';
-import { PlayIcon } from '../components/Icons';
 
-// Warm the player chunk (and Shaka) while the viewer reads the synopsis.
-const prefetchPlayer = () => void import('./Watch').catch(() => undefined);
+// Warm the player chunk and Shaka Player while the viewer reads the synopsis.
+const prefetchPlayer = () => {
+  void import('./Watch').catch(() => undefined);
+  void loadShaka().catch(() => undefined);
+};
 
 export default function Title({ id }: { id: string }) {
   const [title, setTitle] = useState<TitleT | null>(null);

@@ -1,30 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, EXPIRED_HREF } from '../api';
+import { BackIcon, PlayIcon } from '../components/Icons';
 import { goBack, navigate, titleHref, watchHref } from '../router';
-import { session } from '../session';
-import { locateEpisode, type EpisodeRef } from '../titles';
-import type { Title } from '../types';
 import { PlaybackController, type PlayerState } from '../player/controller';
 import type { PlayerError } from '../player/errors';
 import type { ShakaPlayer } from '../player/shaka';
+import { PlayerErrorPanel } from '../player/PlayerErrorPanel';
 import { StatsOverlay } from '../player/StatsOverlay';
+import { useTitleInfo } from '../player/useTitleInfo';
 import '../styles/player.css';
-import { BackIcon, PlayIcon } from '../components/Icons';
-
-function useTitleInfo(titleId: string | null, videoId: string) {
-  const [info, setInfo] = useState<{ title: Title; current: EpisodeRef | null; next: EpisodeRef | null } | null>(null);
-  useEffect(() => {
-    if (!titleId) return;
-    let live = true;
-    api<Title>(`/api/v1/titles/${encodeURIComponent(titleId)}`, { auth: 'profile', redirectOnExpiry: false })
-      .then((t) => live && setInfo({ title: t, ...locateEpisode(t, videoId) }))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [titleId, videoId]);
-  return info;
-}
 
 export default function Watch({ videoId, titleId }: { videoId: string; titleId: string | null }) {
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -162,33 +145,7 @@ export default function Watch({ videoId, titleId }: { videoId: string; titleId: 
 
       <div className="overlay">
         {state === 'error' && error ? (
-          <div className="player-error" role="alert" data-testid="player-error" data-kind={error.kind}>
-            <h2>{error.title}</h2>
-            <p>{error.message}</p>
-            {error.code && <span className="code">Code: {error.code}</span>}
-            <div className="actions">
-              {error.kind === 'session_expired' ? (
-                <button
-                  className="btn btn-primary"
-                  onClick={() => {
-                    session.clear();
-                    navigate(EXPIRED_HREF, { replace: true });
-                  }}
-                >
-                  Sign in again
-                </button>
-              ) : (
-                error.retryable && (
-                  <button className="btn btn-primary" data-testid="player-retry" onClick={() => setAttempt((a) => a + 1)}>
-                    Retry
-                  </button>
-                )
-              )}
-              <button className="btn" onClick={leave}>
-                Back
-              </button>
-            </div>
-          </div>
+          <PlayerErrorPanel error={error} onRetry={() => setAttempt((a) => a + 1)} onBack={leave} />
         ) : showPlay ? (
           <div>
             <button

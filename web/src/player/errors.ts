@@ -23,6 +23,8 @@ export interface PlayerError {
   retryable: boolean;
 }
 
+const sentence = (m: string): string => (/[.!?]$/.test(m.trim()) ? m.trim() : `${m.trim()}.`);
+
 const NOT_READY = /not_ready|processing|encoding|pending|transcod|queued|unpublished/i;
 
 export function fromApiError(e: ApiError): PlayerError {
@@ -40,19 +42,21 @@ export function fromApiError(e: ApiError): PlayerError {
   if (e.status === 404)
     return { ...base, kind: 'not_found', title: 'Video not found', message: 'This video doesn’t exist or was removed.', retryable: false };
   if (e.status === 451)
-    return { ...base, kind: 'not_licensed', title: 'Not available in your region', message: e.message, retryable: false };
+    return { ...base, kind: 'not_licensed', title: 'Not available in your region', message: sentence(e.message), retryable: false };
   if (e.status === 429) {
-    const wait = e.retryAfterSec ? ` Try again in ${e.retryAfterSec} s.` : '';
+    const generic = e.code === 'http_429' || !e.message;
     return {
       ...base,
       kind: 'too_many_streams',
       title: 'Too many streams',
-      message: `${e.message} Stop playback on another device, or upgrade your plan.${wait}`,
+      message: generic
+        ? 'Your plan’s screens are all in use. Stop watching on another device, then press Retry.'
+        : sentence(e.message),
       retryable: true,
     };
   }
   if (e.status === 403)
-    return { ...base, kind: 'forbidden', title: 'You can’t watch this here', message: e.message, retryable: false };
+    return { ...base, kind: 'forbidden', title: 'You can’t watch this here', message: sentence(e.message), retryable: false };
   if (e.status === 0) return { ...base, kind: 'network', title: 'Connection problem', message: e.message, retryable: true };
   return { ...base, kind: 'playback', title: 'Playback couldn’t start', message: e.message, retryable: true };
 }
