@@ -85,6 +85,7 @@ test('ladderArgs: CMAF via the dash muxer with an HLS master over the same segme
   assert.ok(args.includes('-nostats') && args.includes('-nostdin'));
   assert.equal(args.at(-1), '/data/out/manifest.mpd');
   assert.equal(valueOf(args, '-preset'), 'veryfast');
+  assert.equal(valueOf(args, '-crf'), '23', 'capped CRF');
 });
 
 test('ladderArgs: audio is encoded once as AAC stereo 128k, or left out', async (t) => {
@@ -108,8 +109,9 @@ test('ladderArgs: audio is encoded once as AAC stereo 128k, or left out', async 
 });
 
 test('ladderArgs: options', () => {
-  const args = ladderArgs({ ...base, preset: 'superfast', videoStreamIndex: 2, audioStreamIndex: 5, threadsPerRung: 2 });
+  const args = ladderArgs({ ...base, preset: 'superfast', crf: 20, videoStreamIndex: 2, audioStreamIndex: 5, threadsPerRung: 2 });
   assert.equal(valueOf(args, '-preset'), 'superfast');
+  assert.equal(valueOf(args, '-crf'), '20');
   assert.match(valueOf(args, '-filter_complex')!, /^\[0:2\]split=/);
   assert.ok(allValuesOf(args, '-map').includes('0:5'));
   assert.equal(valueOf(args, '-threads:v'), '2');
@@ -121,4 +123,5 @@ test('ladderArgs rejects nonsense', () => {
   assert.throws(() => ladderArgs({ ...base, fps: 0 }), RangeError);
   assert.throws(() => ladderArgs({ ...base, durationSec: Number.NaN }), RangeError);
   assert.throws(() => ladderArgs({ ...base, segmentSec: 0 }), RangeError);
+  assert.throws(() => ladderArgs({ ...base, crf: 60 }), RangeError);
 });

@@ -37,6 +37,8 @@ export interface LadderArgsInput {
   hasAudio: boolean;
   segmentSec?: number;
   preset?: X264Preset;
+  /** Quality target of the capped-CRF encode (lower is better and bigger); 23 is x264's default. */
+  crf?: number;
   /** Absolute stream index of the video to encode (MediaInfo.videoStreamIndex); default the first video stream. */
   videoStreamIndex?: number;
   /** Absolute stream index of the audio to encode (MediaInfo.audioStreams[i].index); default the first audio stream. */
@@ -46,11 +48,12 @@ export interface LadderArgsInput {
 }
 
 export function ladderArgs(opts: LadderArgsInput): string[] {
-  const { input, outDir, rungs, durationSec, fps, hasAudio, segmentSec = 4, preset = 'veryfast' } = opts;
+  const { input, outDir, rungs, durationSec, fps, hasAudio, segmentSec = 4, preset = 'veryfast', crf = 23 } = opts;
   if (rungs.length === 0) throw new RangeError('a ladder needs at least one rung');
   if (!(durationSec > 0)) throw new RangeError(`durationSec must be positive, got ${durationSec}`);
   if (!(fps > 0)) throw new RangeError(`fps must be positive, got ${fps}`);
   if (!(segmentSec > 0)) throw new RangeError(`segmentSec must be positive, got ${segmentSec}`);
+  if (!(crf >= 0 && crf <= 51)) throw new RangeError(`crf must be within 0..51, got ${crf}`);
 
   const videoIn = opts.videoStreamIndex === undefined ? '0:v:0' : `0:${opts.videoStreamIndex}`;
   const audioIn = opts.audioStreamIndex === undefined ? '0:a:0' : `0:${opts.audioStreamIndex}`;
@@ -70,7 +73,11 @@ export function ladderArgs(opts: LadderArgsInput): string[] {
   // Titles, chapters and encoder tags from the upload are not ours to publish.
   args.push('-map_metadata', '-1', '-map_chapters', '-1');
 
-  args.push('-c:v', 'libx264', '-preset', preset, '-profile:v', 'high', '-pix_fmt', 'yuv420p');
+  // Capped CRF: x264 encodes for constant quality (-crf) under a VBV cap (-maxrate/-bufsize).
+  // -b:v does not steer x264 when -crf is given; ffmpeg still records it as the stream's
+  // bitrate, which is what the dash muxer writes as @bandwidth and HLS BANDWIDTH.
+  // Compared with plain -b:v, easy content is encoded faster and much smaller.
+  args.push('-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-profile:v', 'high', '-pix_fmt', 'yuv420p');
   if (opts.threadsPerRung !== undefined) args.push('-threads:v', String(opts.threadsPerRung));
   rungs.forEach((r, i) => {
     args.push(`-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${r.maxrateKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);

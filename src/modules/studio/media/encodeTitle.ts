@@ -25,6 +25,8 @@ export interface EncodeVideoOptions {
   /** Created if missing. Use a fresh directory per encode: files from an earlier encode are not removed. */
   outDir: string;
   preset?: X264Preset;
+  /** Capped-CRF quality target (default 23). */
+  crf?: number;
   segmentSec?: number;
   ladder?: readonly LadderStep[];
   /** Fraction is 0..1 within each stage; stages run in the order probe, encode, images. */
@@ -75,7 +77,7 @@ function minimumDecodedSec(durationSec: number): number {
 const OUR_FAULT = /No space left on device|Cannot allocate memory|Permission denied|Unrecognized option|Option \S+ not found|Error parsing options|No such filter/i;
 
 export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVideo> {
-  const { ffmpegPath, ffprobePath, sourcePath, outDir, preset = 'veryfast', segmentSec = 4, signal } = opts;
+  const { ffmpegPath, ffprobePath, sourcePath, outDir, preset = 'veryfast', crf = 23, segmentSec = 4, signal } = opts;
   const progress = (stage: EncodeStage, fraction: number) => opts.onProgress?.(stage, fraction);
 
   progress('probe', 0);
@@ -87,7 +89,7 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
   await mkdir(outDir, { recursive: true });
   const staging = await mkdtemp(join(outDir, '.encoding-'));
   try {
-    await encodeLadder(ffmpegPath, info, rungs, { sourcePath, staging, preset, segmentSec, signal, progress });
+    await encodeLadder(ffmpegPath, info, rungs, { sourcePath, staging, preset, crf, segmentSec, signal, progress });
     const { poster, thumbnails } = await makeImages(ffmpegPath, info, { sourcePath, staging, signal, progress });
     const renditions = await readRenditions(staging, rungs);
     await checkReferencedFiles(staging);
@@ -120,7 +122,7 @@ async function encodeLadder(
   ffmpegPath: string,
   info: MediaInfo,
   rungs: Rung[],
-  ctx: StageContext & { preset: X264Preset; segmentSec: number },
+  ctx: StageContext & { preset: X264Preset; crf: number; segmentSec: number },
 ): Promise<void> {
   const args = ladderArgs({
     input: ctx.sourcePath,
@@ -131,6 +133,7 @@ async function encodeLadder(
     hasAudio: info.hasAudio,
     segmentSec: ctx.segmentSec,
     preset: ctx.preset,
+    crf: ctx.crf,
     videoStreamIndex: info.videoStreamIndex,
     ...(info.audioStreams[0] ? { audioStreamIndex: info.audioStreams[0].index } : {}),
   });

@@ -44,7 +44,7 @@ test('chooseLadder invariants hold over many source sizes', () => {
         // Even rounding moves at most one pixel per side; allow that much aspect error.
         const aspectError = Math.abs(r.width / r.height - w / h) / (w / h);
         assert.ok(aspectError < 2.5 / Math.min(r.width, r.height), `${label} ${r.name}: aspect kept (${r.width}x${r.height})`);
-        assert.ok(r.maxrateKbps > r.videoKbps && r.bufsizeKbps > r.videoKbps, `${label} ${r.name}: VBV above target`);
+        assert.ok(r.maxrateKbps === r.videoKbps && r.bufsizeKbps === 2 * r.videoKbps, `${label} ${r.name}: VBV cap at the nominal rate`);
         assert.equal(r.audioKbps, 128);
         const above = rungs[i - 1];
         if (above) {
@@ -62,7 +62,7 @@ test('full-box rungs get the table bitrate; others are interpolated between step
 
   const scope = chooseLadder({ width: 1920, height: 818 })[0]!;
   assert.ok(scope.videoKbps < 5000 && scope.videoKbps > 2800, `1920x818 at ${scope.videoKbps} kbps`);
-  assert.equal(scope.maxrateKbps, Math.round(scope.videoKbps * 1.5));
+  assert.equal(scope.maxrateKbps, scope.videoKbps);
   assert.equal(scope.bufsizeKbps, scope.videoKbps * 2);
 });
 

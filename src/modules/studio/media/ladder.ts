@@ -23,18 +23,18 @@ export interface Rung {
   name: string;
   width: number;
   height: number;
-  /** Average (target) video bitrate. */
+  /** Nominal video bitrate: what the manifests announce, and the most a hard scene gets on average. */
   videoKbps: number;
-  /** Peak video bitrate the encoder may reach on hard scenes (x264 -maxrate). */
+  /** VBV maximum rate (x264 -maxrate): the cap of the capped-CRF encode. */
   maxrateKbps: number;
-  /** VBV buffer size (x264 -bufsize): how long the encoder may run above the target. */
+  /** VBV buffer size (x264 -bufsize): how far a burst may run over the cap. */
   bufsizeKbps: number;
   /** Audio bitrate of the (shared) audio rendition played alongside. */
   audioKbps: number;
 }
 
 /**
- * H.264 bitrates for x264 `veryfast` at 24-30 fps. They sit a little above the usual
+ * H.264 bitrate caps for x264 `veryfast` at 24-30 fps. They sit a little above the usual
  * "medium preset" ladders (e.g. Apple's HLS authoring spec) because faster presets spend
  * more bits for the same quality. Audio is one shared AAC stereo rendition, hence one value.
  */
@@ -50,9 +50,14 @@ export const DEFAULT_LADDER: readonly LadderStep[] = Object.freeze([
 /** ABR needs room to step down; fewer than this and a player on a weak link stalls. */
 export const MIN_RUNGS = 4;
 
-/** Capped VBR: hard scenes may reach 1.5x the average... */
-const MAXRATE_FACTOR = 1.5;
-/** ...for about two seconds' worth of target bitrate, so a 4 s segment stays well under 2x average. */
+/**
+ * Rungs are encoded as capped CRF (encodeArgs.ts): constant quality, with the x264 VBV holding
+ * the rate at or under `maxrateKbps`. The cap equals the advertised bitrate, so the bandwidth
+ * a manifest announces is a true ceiling for ABR, while easy content (talking heads, slides,
+ * animation) comes out far smaller than the cap.
+ */
+const MAXRATE_FACTOR = 1;
+/** A VBV buffer of two seconds at the cap: short bursts may exceed it, a 4 s segment barely. */
 const BUFSIZE_FACTOR = 2;
 /** Adjacent rungs closer than this (in pixels) look the same to a viewer: keep only the larger. */
 const MIN_PIXEL_STEP = 1.25;
