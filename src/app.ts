@@ -8,18 +8,21 @@ import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
 import { type Database, migrateToLatest, newId, openDatabase } from './platform/db/index.ts';
 import { installErrorHandler, routeNotFound } from './platform/http/errorHandler.ts';
+import { eventMigrations, startOutboxRelay, type OutboxRelay, type Subscriber } from './platform/events/index.ts';
 import { JobQueue, type JobHandler, jobMigrations } from './platform/jobs/index.ts';
 import { createLogger } from './platform/logger.ts';
 import { createMetrics, instrumentHttp } from './platform/metrics.ts';
-import { type ObjectStore, localObjectStore } from './platform/objects/index.ts';
+import { type ObjectStore, localObjectStore, s3ObjectStore } from './platform/objects/index.ts';
 import { memoryRateLimiter } from './platform/ratelimit/index.ts';
 import { type CatalogService, catalogMigrations, catalogModule } from './modules/catalog/index.ts';
-import { type IdentityService, identityMigrations, identityModule } from './modules/identity/index.ts';
+import { type IdentityService, PLANS, identityMigrations, identityModule } from './modules/identity/index.ts';
 import { playbackMigrations, playbackModule, type PlaybackService } from './modules/playback/index.ts';
 import { profileMigrations, profilesModule, type ProfilesService } from './modules/profiles/index.ts';
+import { experimentMigrations, experimentsModule, type ExperimentsService } from './modules/experiments/index.ts';
 import { recommendModule } from './modules/recommend/index.ts';
+import { searchModule, type SearchService } from './modules/search/index.ts';
 import { studioMigrations, studioModule, type StudioService } from './modules/studio/index.ts';
-import { viewingMigrations, viewingModule, type ViewingService } from './modules/viewing/index.ts';
+import { VIEWING_EVENTS, viewingMigrations, viewingModule, type ViewingService } from './modules/viewing/index.ts';
 
 export interface Marquee {
   readonly config: Config;
@@ -36,8 +39,12 @@ export interface Marquee {
     studio: StudioService;
     viewing: ViewingService;
     playback: PlaybackService;
+    experiments: ExperimentsService;
+    search: SearchService;
   };
   readonly media: { ffmpegPath: string; ffprobePath: string };
+  /** Starts delivering outbox events to in-process subscribers (the api role does this). */
+  startEventRelay(subscribers: Subscriber[]): OutboxRelay;
   close(): Promise<void>;
 }
 
@@ -48,8 +55,8 @@ const require = createRequire(import.meta.url);
 export async function createMarquee(config: Config, opts: { logger?: Logger } = {}): Promise<Marquee> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.databaseUrl ? { postgresUrl: config.databaseUrl } : { sqliteFile: join(config.dataDir, 'marquee.db') });
-  await migrateToLatest(database.db, jobMigrations, identityMigrations, profileMigrations, catalogMigrations, studioMigrations, viewingMigrations, playbackMigrations);
-  const objects = localObjectStore(config.objectsDir);
+  await migrateToLatest(database.db, jobMigrations, eventMigrations, identityMigrations, profileMigrations, catalogMigrations, studioMigrations, viewingMigrations, playbackMigrations, experimentMigrations);
+  const objects = config.s3 ? s3ObjectStore(config.s3, log.child({ module: 'objects' })) : localObjectStore(config.objectsDir);
   const queue = new JobQueue(database.db, database.engine);
   const metrics = createMetrics();
   const media = {
@@ -65,8 +72,23 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
   const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, ...media, encodePreset: config.encodePreset, log: log.child({ module: 'studio' }) });
   const viewing = viewingModule({ db, catalog: catalog.service, auth });
   const playback = playbackModule({ db, objects, catalog: catalog.service, studio: studio.service, viewing: viewing.service, auth, metrics, urlSecret: config.urlSigningSecret, urlTtlSec: config.playbackUrlTtlSec });
-  const recommend = recommendModule({ catalog: catalog.service, viewing: viewing.service, auth });
+  const experiments = experimentsModule({
+    db,
+    auth,
+    plans: PLANS,
+    accountCreatedAt: (accountId) => identity.service.account(accountId).then((a) => a.createdAt, () => undefined),
+    activity: {
+      sessions: (q) => playback.service.sessionsOf(q),
+      // Completion comes from the viewing history each profile already has.
+      progress: async (profileIds, since) =>
+        (await Promise.all(profileIds.map(async (profileId) => (await viewing.service.fullHistory(profileId)).filter((h) => h.lastWatchedAt >= since).map((h) => ({ profileId, videoId: h.videoId, finished: h.completed, updatedAt: h.lastWatchedAt }))))).flat(),
+    },
+  });
+  const recommend = recommendModule({ catalog: catalog.service, viewing: viewing.service, experiments: experiments.service, auth });
+  const search = searchModule({ catalog: catalog.service, viewing: viewing.service, auth, log: log.child({ module: 'search' }) });
+  await search.service.start();
 
+  let relay: OutboxRelay | undefined;
   if (config.admin) await identity.service.ensureAdmin(config.admin.email, config.admin.password);
 
   const app = Fastify({
@@ -99,7 +121,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     }
   });
 
-  for (const routes of [identity.routes, profiles.routes, catalog.routes, studio.routes, viewing.routes, playback.routes, playback.media, recommend.routes]) {
+  for (const routes of [identity.routes, profiles.routes, catalog.routes, studio.routes, viewing.routes, playback.routes, playback.media, recommend.routes, search.routes, experiments.routes]) {
     await app.register(routes);
   }
   await registerWebApp(app);
@@ -112,10 +134,20 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     objects,
     queue,
     jobs: { ...studio.jobs },
-    services: { identity: identity.service, profiles: profiles.service, catalog: catalog.service, studio: studio.service, viewing: viewing.service, playback: playback.service },
+    services: { identity: identity.service, profiles: profiles.service, catalog: catalog.service, studio: studio.service, viewing: viewing.service, playback: playback.service, search: search.service, experiments: experiments.service },
     media,
+    startEventRelay(subscribers) {
+      const counted = metrics.counter('marquee_domain_events_total', 'Domain events delivered from the outbox', ['type']);
+      const analytics: Subscriber = { name: 'analytics-metrics', types: Object.values(VIEWING_EVENTS), handle: async (e) => void counted.inc({ type: e.type }) };
+      relay = startOutboxRelay({ db, engine: database.engine, subscribers: [analytics, ...subscribers], log: log.child({ component: 'outbox' }) });
+      return relay;
+    },
     async close() {
+      search.service.stop();
       await app.close();
+      // Acknowledged progress is already committed; this writes what arrived during shutdown.
+      await viewing.service.flush();
+      await relay?.stop();
       await database.close();
     },
   };

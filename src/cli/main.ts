@@ -44,6 +44,7 @@ program
     const m = await boot();
     const w = m.config.roles.includes('worker') ? worker(m) : undefined;
     if (m.config.roles.includes('api')) {
+      m.startEventRelay([]);
       const address = await m.app.listen({ port: m.config.port, host: m.config.host });
       m.log.info(`Marquee is up at ${address.replace('0.0.0.0', 'localhost')}`);
       process.stderr.write(`\n  Marquee is running at http://localhost:${m.config.port}\n\n`);

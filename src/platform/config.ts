@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { z } from 'zod';
 
 const ROLES = ['api', 'worker', 'edge', 'steering', 'scheduler'] as const;
@@ -17,6 +18,12 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   OBJECTS_DIR: z.string().optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lowercase letters, digits, dots and hyphens').optional(),
+  S3_REGION: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).default(900),
@@ -46,6 +53,8 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly objectsDir: string;
+  /** S3-compatible object storage; unset: objects live in `objectsDir`. */
+  readonly s3: S3Config | undefined;
   readonly jwtSecret: string;
   readonly urlSigningSecret: string;
   readonly accessTokenTtlSec: number;
@@ -65,6 +74,20 @@ export interface Config {
   readonly vmafModelPath: string | undefined;
 }
 
+export interface S3Config {
+  readonly endpoint: string | undefined;
+  readonly bucket: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly forcePathStyle: boolean;
+  /** Where streamed uploads are written in full before they go to the bucket. */
+  readonly spoolDir: string;
+}
+
+/** A single S3 PutObject takes at most 5 GiB (the S3 store uploads each object in one request). */
+const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+
 export class ConfigError extends Error {}
 
 /** Parses the environment once; a bad value stops start-up with one line naming the variable. */
@@ -82,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration: MARQUEE_ADMIN_EMAIL and MARQUEE_ADMIN_PASSWORD must be set together');
   }
   const dataDir = resolve(e.DATA_DIR);
+  const s3 = s3Config(e, dataDir);
   mkdirSync(dataDir, { recursive: true });
   return Object.freeze({
     port: e.PORT,
@@ -92,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     databaseUrl: e.DATABASE_URL,
     objectsDir: resolve(e.OBJECTS_DIR ?? join(dataDir, 'objects')),
+    s3,
     jwtSecret: e.JWT_SECRET ?? localSecret(dataDir, 'jwt'),
     urlSigningSecret: e.URL_SIGNING_SECRET ?? localSecret(dataDir, 'url-signing'),
     accessTokenTtlSec: e.ACCESS_TOKEN_TTL_SEC,
@@ -110,6 +135,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ffprobePath: e.FFPROBE_PATH,
     vmafModelPath: e.VMAF_MODEL_PATH,
   });
+}
+
+/** S3 storage is on when any of S3_ENDPOINT, S3_BUCKET or the keys is set; then all it needs must be. */
+function s3Config(e: z.infer<typeof EnvSchema>, dataDir: string): S3Config | undefined {
+  const given = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((name) => e[name] !== undefined);
+  if (given.length === 0) return undefined;
+  const because = `for S3 object storage (${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set)`;
+  const required = (name: 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'): string => {
+    const value = e[name];
+    if (value === undefined) throw new ConfigError(`Invalid configuration: ${name} is required ${because}`);
+    return value;
+  };
+  const bucket = required('S3_BUCKET');
+  const accessKeyId = required('S3_ACCESS_KEY_ID');
+  const secretAccessKey = required('S3_SECRET_ACCESS_KEY');
+  if (e.OBJECTS_DIR !== undefined) {
+    throw new ConfigError(`Invalid configuration: OBJECTS_DIR is for local object storage and S3 storage is configured (${given.join(', ')}); unset one of them`);
+  }
+  if (e.UPLOAD_MAX_BYTES > S3_MAX_OBJECT_BYTES) {
+    throw new ConfigError(`Invalid configuration: UPLOAD_MAX_BYTES must be at most ${S3_MAX_OBJECT_BYTES} (5 GiB, one S3 upload) with S3 object storage`);
+  }
+  const config: S3Config = {
+    endpoint: e.S3_ENDPOINT,
+    bucket,
+    region: e.S3_REGION,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+    spoolDir: join(dataDir, 'spool'),
+  };
+  // The secret key stays out of anything that prints the config (pino, JSON, console, util.inspect).
+  const redacted = (): object => ({ ...config, secretAccessKey: '[redacted]' });
+  return Object.freeze({ ...config, toJSON: redacted, [inspect.custom]: redacted });
 }
 
 /** A laptop install gets a random secret kept in the data dir, so restarts keep sessions valid. */

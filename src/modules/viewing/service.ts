@@ -1,19 +1,8 @@
-import type { Kysely } from 'kysely';
-import { notFound } from '../../platform/errors.ts';
-import { nowIso } from '../../platform/db/index.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
+import { type GroupCommit, groupCommit } from '../../platform/groupCommit.ts';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
-import { isFinished, progressShare, resumePointSec } from './watchState.ts';
-
-type ProgressRow = {
-  profile_id: string;
-  video_id: string;
-  title_id: string;
-  episode_id: string | null;
-  position_sec: number;
-  duration_sec: number;
-  finished: number;
-  updated_at: string;
-};
+import type { HistoryRow, ProgressRow, ViewingRepository } from './repository.ts';
+import { type EpisodeRef, type ProgressUpdate, isFinished, isStarted, newerUpdate, nextEpisode, progressShare, resumePointSec } from './watchState.ts';
 
 export interface ContinueWatchingItem {
   titleId: string;
@@ -23,95 +12,189 @@ export interface ContinueWatchingItem {
   durationSec: number;
   progress: number;
   updatedAt: string;
+  /** True when this is the next episode after one they finished. */
+  upNext: boolean;
 }
 
-export interface HistoryItem extends ContinueWatchingItem {
-  finished: boolean;
+export interface HistoryItem {
+  titleId: string;
+  episodeId: string | null;
+  videoId: string;
+  deviceId: string | null;
+  firstWatchedAt: string;
+  lastWatchedAt: string;
+  watchedSec: number;
+  completed: boolean;
 }
 
-/** What viewing needs from the catalog: which title a video belongs to and how long it runs. */
+/** What viewing needs from the catalog. */
 export interface VideoLocator {
   locate(videoId: string): Promise<{ titleId: string; episodeId: string | null; durationSec: number | null } | undefined>;
+  episodesOf(titleId: string): Promise<EpisodeRef[]>;
+  titleExists(titleId: string): Promise<boolean>;
 }
 
-const toItem = (r: ProgressRow): HistoryItem => ({
+export interface ProgressInput {
+  videoId: string;
+  positionSec: number;
+  durationSec?: number;
+  deviceId?: string;
+  /** When the player saw this position; defaults to when the server received it. */
+  at?: string;
+}
+
+const toHistoryItem = (r: HistoryRow): HistoryItem => ({
   titleId: r.title_id,
   episodeId: r.episode_id,
   videoId: r.video_id,
-  positionSec: Number(r.position_sec),
-  durationSec: Number(r.duration_sec),
-  progress: progressShare(Number(r.position_sec), Number(r.duration_sec)),
-  updatedAt: r.updated_at,
-  finished: Boolean(r.finished),
+  deviceId: r.device_id,
+  firstWatchedAt: r.first_watched_at,
+  lastWatchedAt: r.last_watched_at,
+  watchedSec: Math.round(Number(r.watched_sec) * 10) / 10,
+  completed: Boolean(r.completed),
 });
 
-export function viewingService(base: Kysely<object>, videos: VideoLocator, clock: () => number = Date.now) {
-  const db = base.withTables<{ viewing_progress: ProgressRow }>();
+const CW_LIMIT = 20;
+
+export function viewingService(repo: ViewingRepository, videos: VideoLocator, clock: () => number = Date.now) {
+  // Videos don't move between titles once published: a bounded memo spares a catalog read per update.
+  const located = new Map<string, { titleId: string; episodeId: string | null; durationSec: number | null }>();
+  const locate = async (videoId: string) => {
+    const hit = located.get(videoId);
+    if (hit) return hit;
+    const found = await videos.locate(videoId);
+    if (found && found.durationSec !== null) {
+      if (located.size > 50_000) located.delete(located.keys().next().value!);
+      located.set(videoId, found);
+    }
+    return found;
+  };
+
+  // Continue Watching is read far more often than it changes; a profile's own writes invalidate it.
+  const cwCache = new Map<string, ContinueWatchingItem[]>();
+  const invalidate = (profileId: string) => cwCache.delete(profileId);
+
+  const writer: GroupCommit<ProgressUpdate> = groupCommit<ProgressUpdate>({
+    keyOf: (u) => `${u.profileId}\u0000${u.videoId}`,
+    merge: newerUpdate,
+    write: async (batch) => {
+      await repo.writeProgressBatch(batch);
+      for (const u of batch) invalidate(u.profileId);
+    },
+    maxBatch: 1000,
+    maxDelayMs: 2,
+  });
+
+  const buildContinueWatching = async (profileId: string): Promise<ContinueWatchingItem[]> => {
+    const rows = await repo.recentProgress(profileId, CW_LIMIT * 5);
+    const latestPerTitle = new Map<string, ProgressRow>();
+    for (const r of rows) if (!latestPerTitle.has(r.title_id)) latestPerTitle.set(r.title_id, r);
+    const items: ContinueWatchingItem[] = [];
+    for (const r of latestPerTitle.values()) {
+      const position = Number(r.position_sec);
+      const duration = Number(r.duration_sec);
+      if (!isFinished(position, duration)) {
+        if (isStarted(position, duration)) items.push({ titleId: r.title_id, episodeId: r.episode_id, videoId: r.video_id, positionSec: position, durationSec: duration, progress: progressShare(position, duration), updatedAt: r.event_at, upNext: false });
+      } else if (r.episode_id) {
+        const next = nextEpisode(await videos.episodesOf(r.title_id), r.episode_id);
+        if (next?.videoId) items.push({ titleId: r.title_id, episodeId: next.id, videoId: next.videoId, positionSec: 0, durationSec: 0, progress: 0, updatedAt: r.event_at, upNext: true });
+      }
+      if (items.length === CW_LIMIT) break;
+    }
+    return items;
+  };
 
   return {
-    async recordProgress(profileId: string, input: { videoId: string; positionSec: number; durationSec?: number }): Promise<void> {
-      const video = await videos.locate(input.videoId);
+    /** Resolves once the update is committed: a 202 after this survives a crash. */
+    async recordProgress(profileId: string, input: ProgressInput): Promise<void> {
+      const video = await locate(input.videoId);
       if (!video) throw notFound('video_not_found', 'No such video');
       const durationSec = video.durationSec ?? input.durationSec ?? 0;
-      const positionSec = durationSec > 0 ? Math.min(input.positionSec, durationSec) : input.positionSec;
-      const row: ProgressRow = {
-        profile_id: profileId,
-        video_id: input.videoId,
-        title_id: video.titleId,
-        episode_id: video.episodeId,
-        position_sec: positionSec,
-        duration_sec: durationSec,
-        finished: isFinished(positionSec, durationSec) ? 1 : 0,
-        updated_at: nowIso(clock()),
-      };
-      await db
-        .insertInto('viewing_progress')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['profile_id', 'video_id']).doUpdateSet({ position_sec: row.position_sec, duration_sec: row.duration_sec, finished: row.finished, updated_at: row.updated_at }),
-        )
-        .execute();
+      // A little slack: players report the last frame's end, a hair past the container duration.
+      if (durationSec > 0 && input.positionSec > durationSec + 1) throw invalid('position_beyond_duration', `positionSec is past the end of the video (${durationSec.toFixed(1)} s)`, 'positionSec');
+      const eventAt = input.at ? Date.parse(input.at) : clock();
+      if (!Number.isFinite(eventAt) || eventAt > clock() + 60_000) throw invalid('invalid_timestamp', 'at must be an ISO-8601 time, not in the future', 'at');
+      await writer.submit({
+        profileId,
+        videoId: input.videoId,
+        titleId: video.titleId,
+        episodeId: video.episodeId,
+        positionSec: Math.min(input.positionSec, durationSec || input.positionSec),
+        durationSec,
+        deviceId: input.deviceId ?? null,
+        eventAt,
+      });
     },
 
+    flush: () => writer.flush(),
+
     async resumePositionSec(profileId: string, videoId: string): Promise<number> {
-      const row = await db.selectFrom('viewing_progress').selectAll().where('profile_id', '=', profileId).where('video_id', '=', videoId).executeTakeFirst();
+      const row = await repo.progressOf(profileId, videoId);
       return row ? resumePointSec(Number(row.position_sec), Number(row.duration_sec)) : 0;
     },
 
-    /** Started but not finished, newest first, one entry per title (its latest episode). */
-    async continueWatching(profileId: string, limit = 20): Promise<ContinueWatchingItem[]> {
-      const rows = await db
-        .selectFrom('viewing_progress')
-        .selectAll()
-        .where('profile_id', '=', profileId)
-        .where('finished', '=', 0)
-        .where('position_sec', '>', 0)
-        .orderBy('updated_at', 'desc')
-        .limit(limit * 4)
-        .execute();
-      const seen = new Set<string>();
-      const items: ContinueWatchingItem[] = [];
-      for (const r of rows) {
-        if (seen.has(r.title_id)) continue;
-        seen.add(r.title_id);
-        const { finished: _finished, ...item } = toItem(r);
-        items.push(item);
-        if (items.length === limit) break;
+    /** Started (past 5%) and unfinished, or the next episode after a finished one; newest first. */
+    async continueWatching(profileId: string, limit = CW_LIMIT): Promise<ContinueWatchingItem[]> {
+      let items = cwCache.get(profileId);
+      if (!items) {
+        items = await buildContinueWatching(profileId);
+        cwCache.set(profileId, items);
+        if (cwCache.size > 100_000) cwCache.delete(cwCache.keys().next().value!);
       }
-      return items;
+      return items.slice(0, limit);
+    },
+
+    async dismiss(profileId: string, titleId: string): Promise<void> {
+      await repo.dismissTitle(profileId, titleId);
+      invalidate(profileId);
     },
 
     async history(profileId: string, cursor: string | undefined, limit = 20): Promise<{ items: HistoryItem[]; nextCursor: string | null }> {
-      let q = db.selectFrom('viewing_progress').selectAll().where('profile_id', '=', profileId);
-      if (cursor) {
-        const [updatedAt, videoId] = decodeCursor(cursor, ['s', 's']) as [string, string];
-        q = q.where((eb) => eb.or([eb('updated_at', '<', updatedAt), eb.and([eb('updated_at', '=', updatedAt), eb('video_id', '>', videoId)])]));
-      }
-      const rows = await q.orderBy('updated_at', 'desc').orderBy('video_id').limit(limit + 1).execute();
+      const after = cursor ? decodeCursor(cursor, ['s', 's']) : undefined;
+      const rows = await repo.historyPage(profileId, after && { lastWatchedAt: String(after[0]), videoId: String(after[1]) }, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map(toItem), nextCursor: rows.length > limit && last ? encodeCursor([last.updated_at, last.video_id]) : null };
+      return { items: page.map(toHistoryItem), nextCursor: rows.length > limit && last ? encodeCursor([last.last_watched_at, last.video_id]) : null };
     },
+
+    /** Every history entry, newest first, for export. */
+    async fullHistory(profileId: string): Promise<HistoryItem[]> {
+      return (await repo.historyPage(profileId, undefined, 1_000_000)).map(toHistoryItem);
+    },
+
+    async removeHistory(profileId: string, videoId?: string): Promise<void> {
+      await writer.flush();
+      const removed = await repo.removeHistory(profileId, videoId);
+      invalidate(profileId);
+      if (videoId && removed === 0) throw notFound('history_item_not_found', 'No such item in this profile’s history');
+    },
+
+    async myListIds(profileId: string): Promise<string[]> {
+      return (await repo.myList(profileId)).map((r) => r.title_id);
+    },
+
+    async addToMyList(profileId: string, titleId: string): Promise<void> {
+      if (!(await videos.titleExists(titleId))) throw notFound('title_not_found', 'No such title');
+      await repo.addToList(profileId, titleId);
+    },
+
+    removeFromMyList: (profileId: string, titleId: string) => repo.removeFromList(profileId, titleId),
+
+    /** The new order must name exactly the titles already on the list. */
+    async reorderMyList(profileId: string, titleIds: string[]): Promise<void> {
+      const current = new Set(await this.myListIds(profileId));
+      if (titleIds.length !== current.size || new Set(titleIds).size !== titleIds.length || !titleIds.every((id) => current.has(id))) {
+        throw invalid('order_mismatch', 'titleIds must list every title on My List exactly once', 'titleIds');
+      }
+      await repo.reorderList(profileId, titleIds);
+    },
+
+    async rate(profileId: string, titleId: string, rating: -1 | 1 | 2 | null): Promise<void> {
+      if (!(await videos.titleExists(titleId))) throw notFound('title_not_found', 'No such title');
+      await repo.rate(profileId, titleId, rating);
+    },
+
+    ratingOf: (profileId: string, titleId: string) => repo.ratingOf(profileId, titleId),
   };
 }
 

@@ -1,2 +1,3 @@
 export { localObjectStore } from './localStore.ts';
+export { s3ObjectStore, type S3StoreOptions } from './s3Store.ts';
 export { ObjectNotFoundError, assertSafeKey, type ObjectInfo, type ObjectStore } from './types.ts';
