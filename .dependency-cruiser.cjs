@@ -27,7 +27,7 @@ module.exports = {
       comment: 'Adapters are chosen in the composition root (src/app.ts); modules use platform interfaces.',
       severity: 'error',
       from: { path: '^src/modules/' },
-      to: { path: '^src/platform/(objects/localStore|db/database)\\.ts$' },
+      to: { path: '^src/platform/(objects/(localStore|s3Store)|db/database)\\.ts$' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

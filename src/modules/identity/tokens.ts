@@ -9,8 +9,13 @@ export interface AccessTokenSigner {
   verify(token: string): Promise<Caller | undefined>;
 }
 
+const VERIFIED_CACHE_SIZE = 20_000;
+
 export function accessTokenSigner(secret: string, ttlSec: number): AccessTokenSigner {
   const key = new TextEncoder().encode(secret);
+  // Every request verifies a token; most come from the same few thousand viewers. A verified
+  // token is remembered until it expires, so the HMAC runs once per token, not once per request.
+  const verified = new Map<string, { caller: Caller; expiresAtMs: number }>();
   return {
     async sign(caller) {
       return new SignJWT({ role: caller.role, plan: caller.plan, country: caller.country, ...(caller.profile ? { profile: caller.profile } : {}) })
@@ -22,17 +27,22 @@ export function accessTokenSigner(secret: string, ttlSec: number): AccessTokenSi
         .sign(key);
     },
     async verify(token) {
+      const hit = verified.get(token);
+      if (hit && hit.expiresAtMs > Date.now()) return hit.caller;
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-        if (typeof payload.sub !== 'string') return undefined;
+        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
         const p = payload as Record<string, unknown>;
-        return {
+        const caller: Caller = {
           accountId: payload.sub,
           role: p.role as Caller['role'],
           plan: p.plan as Caller['plan'],
           country: p.country as string,
           ...(p.profile ? { profile: p.profile as NonNullable<Caller['profile']> } : {}),
         };
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { caller, expiresAtMs: payload.exp * 1000 });
+        return caller;
       } catch {
         return undefined;
       }

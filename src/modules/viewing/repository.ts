@@ -58,38 +58,51 @@ export function viewingRepository(base: Kysely<object>) {
             .execute();
           const prev = new Map(existing.map((r) => [`${r.profile_id}\u0000${r.video_id}`, r]));
           const now = nowIso();
+          const progressRows: ProgressRow[] = [];
+          const historyRows: HistoryRow[] = [];
           for (const u of chunk) {
             const before = prev.get(`${u.profileId}\u0000${u.videoId}`);
             const eventAt = nowIso(u.eventAt);
             if (before && before.event_at > eventAt) continue;
             const finished = isFinished(u.positionSec, u.durationSec);
             const watched = watchedBetween(before && { positionSec: Number(before.position_sec), eventAt: Date.parse(before.event_at) }, u);
-            const row: ProgressRow = { profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, position_sec: u.positionSec, duration_sec: u.durationSec, finished: finished ? 1 : 0, dismissed: 0, device_id: u.deviceId, event_at: eventAt, updated_at: now };
-            await tx
-              .insertInto('viewing_progress')
-              .values(row)
-              .onConflict((oc) =>
-                oc
-                  .columns(['profile_id', 'video_id'])
-                  .doUpdateSet({ position_sec: row.position_sec, duration_sec: row.duration_sec, finished: row.finished, dismissed: 0, device_id: row.device_id, event_at: row.event_at, updated_at: now })
-                  .where('viewing_progress.event_at', '<=', row.event_at),
-              )
-              .execute();
-            await tx
-              .insertInto('viewing_history')
-              .values({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, device_id: u.deviceId, first_watched_at: eventAt, last_watched_at: eventAt, watched_sec: watched, completed: finished ? 1 : 0 })
-              .onConflict((oc) =>
-                oc.columns(['profile_id', 'video_id']).doUpdateSet((eb) => ({
-                  device_id: u.deviceId,
-                  last_watched_at: eventAt,
-                  watched_sec: eb('viewing_history.watched_sec', '+', watched),
-                  completed: finished ? 1 : eb.ref('viewing_history.completed'),
-                })),
-              )
-              .execute();
+            progressRows.push({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, position_sec: u.positionSec, duration_sec: u.durationSec, finished: finished ? 1 : 0, dismissed: 0, device_id: u.deviceId, event_at: eventAt, updated_at: now });
+            historyRows.push({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, device_id: u.deviceId, first_watched_at: eventAt, last_watched_at: eventAt, watched_sec: watched, completed: finished ? 1 : 0 });
             events.push({ type: VIEWING_EVENTS.progress, key: u.profileId, payload: { profileId: u.profileId, videoId: u.videoId, titleId: u.titleId, episodeId: u.episodeId, positionSec: u.positionSec, durationSec: u.durationSec, deviceId: u.deviceId, eventAt } });
             if (finished && !before?.finished) events.push({ type: VIEWING_EVENTS.completed, key: u.profileId, payload: { profileId: u.profileId, videoId: u.videoId, titleId: u.titleId, episodeId: u.episodeId, eventAt } });
           }
+          if (progressRows.length === 0) continue;
+          // One statement per table per chunk; the WHERE keeps a concurrent writer from moving time backwards.
+          await tx
+            .insertInto('viewing_progress')
+            .values(progressRows)
+            .onConflict((oc) =>
+              oc
+                .columns(['profile_id', 'video_id'])
+                .doUpdateSet((eb) => ({
+                  position_sec: eb.ref('excluded.position_sec'),
+                  duration_sec: eb.ref('excluded.duration_sec'),
+                  finished: eb.ref('excluded.finished'),
+                  dismissed: 0,
+                  device_id: eb.ref('excluded.device_id'),
+                  event_at: eb.ref('excluded.event_at'),
+                  updated_at: eb.ref('excluded.updated_at'),
+                }))
+                .whereRef('viewing_progress.event_at', '<=', 'excluded.event_at'),
+            )
+            .execute();
+          await tx
+            .insertInto('viewing_history')
+            .values(historyRows)
+            .onConflict((oc) =>
+              oc.columns(['profile_id', 'video_id']).doUpdateSet((eb) => ({
+                device_id: eb.ref('excluded.device_id'),
+                last_watched_at: eb.ref('excluded.last_watched_at'),
+                watched_sec: eb('viewing_history.watched_sec', '+', eb.ref('excluded.watched_sec')),
+                completed: sql<number>`case when excluded.completed = 1 then 1 else viewing_history.completed end`,
+              })),
+            )
+            .execute();
         }
         await appendEvents(tx as unknown as Kysely<object>, events);
       });

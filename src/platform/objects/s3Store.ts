@@ -57,10 +57,13 @@ export function s3ObjectStore(options: S3StoreOptions, log?: S3StoreLog): Object
     endpoint: options.endpoint,
     forcePathStyle: options.forcePathStyle,
     credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-    // The SDK's default CRC32 trailers (aws-chunked bodies) are not understood by every
-    // S3-compatible server; we send Content-MD5 instead, which all of them check.
+    // The SDK's default CRC32 checksums (aws-chunked bodies with trailers for streams) are not
+    // understood by every S3-compatible server; uploads carry Content-MD5 instead, which S3
+    // and the compatible servers check against the body.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // Fail fast on an unreachable endpoint; give up on a connection idle for two minutes.
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: 120_000 },
     logger: sdkLogger(log),
   });
 
@@ -161,8 +164,8 @@ export function s3ObjectStore(options: S3StoreOptions, log?: S3StoreLog): Object
     read: getObject,
 
     async localCopy(key, scratchDir) {
-      const body = await getObject(key);
       await mkdir(scratchDir, { recursive: true });
+      const body = await getObject(key);
       // The key's last segment is kept (ffmpeg may look at the extension), made unique.
       const target = join(scratchDir, `${randomUUID().slice(0, 8)}-${basename(key)}`);
       const partial = `${target}.part`;
