@@ -85,6 +85,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     },
   });
   const recommend = recommendModule({ catalog: catalog.service, viewing: viewing.service, experiments: experiments.service, auth });
+  for (const definition of recommend.experiments) await experiments.service.ensure(definition);
   const search = searchModule({ catalog: catalog.service, viewing: viewing.service, auth, log: log.child({ module: 'search' }) });
   await search.service.start();
 

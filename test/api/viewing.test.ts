@@ -138,7 +138,9 @@ describe('my list and ratings', () => {
     assert.deepEqual(await names(), ['Long Film', 'Serial']);
     assert.equal((await api.put('/api/v1/my-list', { titleIds: [series.titleId, movie.titleId] }, v.profileToken)).status, 204);
     assert.deepEqual(await names(), ['Serial', 'Long Film']);
-    const bad = await api.put('/api/v1/my-list', { titleIds: [series.titleId] }, v.profileToken);
+    assert.equal((await api.put('/api/v1/my-list', { titleIds: [movie.titleId] }, v.profileToken)).status, 204, 'a partial order puts the named first');
+    assert.deepEqual(await names(), ['Long Film', 'Serial']);
+    const bad = await api.put('/api/v1/my-list', { titleIds: [movie.titleId, 'not-on-list'] }, v.profileToken);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.field, 'titleIds');
     assert.equal((await api.call('DELETE', `/api/v1/my-list/${movie.titleId}`, { token: v.profileToken })).status, 204);

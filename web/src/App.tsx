@@ -2,7 +2,9 @@ import { lazy, Suspense, useEffect } from 'react';
 import { Header } from './components/Header';
 import { Loading } from './components/Status';
 import Browse from './pages/Browse';
+import Activity from './pages/Activity';
 import Home from './pages/Home';
+import MyList from './pages/MyList';
 import Profiles from './pages/Profiles';
 import SignIn from './pages/SignIn';
 import SignUp from './pages/SignUp';
@@ -13,6 +15,8 @@ import './styles/base.css';
 
 // The player (and Shaka Player with it) loads only when a viewer presses play.
 const Watch = lazy(() => import('./pages/Watch'));
+const ExperimentList = lazy(() => import('./pages/Experiments').then((m) => ({ default: m.ExperimentList })));
+const ExperimentResults = lazy(() => import('./pages/Experiments').then((m) => ({ default: m.ExperimentResults })));
 
 type Need = 'nothing' | 'account' | 'profile';
 
@@ -52,11 +56,25 @@ function Page({ route }: { route: Route }) {
     case 'search':
       return <Browse mode="search" q={route.q} />;
     case 'mylist':
-      return <Browse mode="mylist" />;
+      return <MyList />;
+    case 'activity':
+      return <Activity />;
     case 'watch':
       return (
         <Suspense fallback={<div className="watch"><Loading /></div>}>
           <Watch key={route.videoId} videoId={route.videoId} titleId={route.titleId} />
+        </Suspense>
+      );
+    case 'experiments':
+      return (
+        <Suspense fallback={<Loading />}>
+          <ExperimentList />
+        </Suspense>
+      );
+    case 'experiment':
+      return (
+        <Suspense fallback={<Loading />}>
+          <ExperimentResults key={route.id} id={route.id} />
         </Suspense>
       );
     case 'notfound':
@@ -88,6 +106,9 @@ export function App() {
       profiles: 'Who’s watching?',
       search: 'Search',
       mylist: 'My List',
+      activity: 'Viewing activity',
+      experiments: 'Experiments',
+      experiment: 'Experiment results',
       watch: 'Watching',
     };
     document.title = names[route.name] ? `${names[route.name]} · Marquee` : 'Marquee';

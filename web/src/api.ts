@@ -152,6 +152,14 @@ function expired(opts: RequestOptions): ApiError {
 }
 
 export async function api<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await apiResponse(path, opts);
+  // 202/204 usually have no body; anything non-JSON comes back as text.
+  const text = await res.text().catch(() => '');
+  return (text ? safeJson(text) : undefined) as T;
+}
+
+/** Like api(), but hands back the successful Response unread (for file downloads). */
+export async function apiResponse(path: string, opts: RequestOptions = {}): Promise<Response> {
   const auth = opts.auth ?? 'none';
   const url = buildUrl(path, opts.query);
   let token = tokenFor(auth);
@@ -175,9 +183,46 @@ export async function api<T = unknown>(path: string, opts: RequestOptions = {}):
     if (res.status === 401) throw expired(opts);
   }
   if (!res.ok) throw await toError(res);
-  // 202/204 usually have no body; anything non-JSON comes back as text.
-  const text = await res.text().catch(() => '');
-  return (text ? safeJson(text) : undefined) as T;
+  return res;
+}
+
+/**
+ * Download an authenticated file: a plain link would not send the bearer token, so fetch it,
+ * hand the bytes to the browser as an object URL and click a temporary link.
+ */
+export async function downloadFile(path: string, fallbackName: string, opts: RequestOptions = {}): Promise<void> {
+  const res = await apiResponse(path, opts);
+  const blob = await res.blob();
+  const name = filenameFrom(res.headers.get('Content-Disposition')) ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function filenameFrom(disposition: string | null): string | undefined {
+  if (!disposition) return undefined;
+  let name: string | undefined;
+  const star = /filename\*\s*=\s*(?:UTF-8'[^']*')?([^;]+)/i.exec(disposition);
+  if (star?.[1]) {
+    try {
+      name = decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      /* fall back to filename= */
+    }
+  }
+  if (!name) {
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/i.exec(disposition);
+    name = (plain?.[1] ?? plain?.[2])?.trim();
+  }
+  return name ? name.replace(/[/\\]/g, '_') : undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -1,17 +1,7 @@
 import { api, ApiError } from './api';
-import type { Genre, HomeRow, Page, Title, TitleSummary } from './types';
+import type { ContinueWatchingItem, Genre, HomeRow, Page, Title, TitleSummary } from './types';
 
 // GET /api/v1/home, or, where the recommend module is not there yet, rows built from the catalog.
-
-interface ContinueItem {
-  titleId: string;
-  videoId: string;
-  positionSec: number;
-  durationSec: number;
-  progress: number;
-  /** Marquee's server embeds the summary; otherwise it is fetched. */
-  title?: TitleSummary;
-}
 
 const MAX_GENRE_ROWS = 12;
 
@@ -51,7 +41,7 @@ async function fallbackRows(): Promise<HomeRow[]> {
 }
 
 async function continueWatching(): Promise<TitleSummary[]> {
-  const cw = await api<Page<ContinueItem>>('/api/v1/continue-watching', { auth: 'profile' });
+  const cw = await api<Page<ContinueWatchingItem>>('/api/v1/continue-watching', { auth: 'profile' });
   const items = cw.items.slice(0, 20);
   const titles = await Promise.all(
     items.map((c) =>
@@ -64,6 +54,6 @@ async function continueWatching(): Promise<TitleSummary[]> {
     const t = titles[i];
     if (!t) return [];
     const progress = c.progress ?? (c.durationSec ? c.positionSec / c.durationSec : 0);
-    return [{ ...t, videoId: c.videoId, progress }];
+    return [{ ...t, videoId: c.videoId, episodeId: c.episodeId ?? null, upNext: c.upNext ?? false, progress }];
   });
 }

@@ -11,6 +11,9 @@ export type Route =
   | { name: 'watch'; videoId: string; titleId: string | null }
   | { name: 'search'; q: string }
   | { name: 'mylist' }
+  | { name: 'activity' }
+  | { name: 'experiments' }
+  | { name: 'experiment'; id: string }
   | { name: 'notfound' };
 
 const NAV_EVENT = 'marquee:navigate';
@@ -66,9 +69,12 @@ export function matchRoute(href: string): Route {
     if (head === 'profiles') return { name: 'profiles' };
     if (head === 'search') return { name: 'search', q: q.get('q') ?? '' };
     if (head === 'my-list') return { name: 'mylist' };
+    if (head === 'activity') return { name: 'activity' };
+    if (head === 'experiments') return { name: 'experiments' };
   }
   if (parts.length === 2 && arg) {
     if (head === 'title') return { name: 'title', id: arg };
+    if (head === 'experiments') return { name: 'experiment', id: arg };
     if (head === 'watch') return { name: 'watch', videoId: arg, titleId: q.get('title') };
   }
   return { name: 'notfound' };

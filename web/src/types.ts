@@ -29,6 +29,10 @@ export interface TitleSummary {
   progress?: number;
   /** Continue-watching rows only: the exact video (movie or episode) to resume. */
   videoId?: string | null;
+  /** Continue-watching rows only: the episode that video belongs to (series). */
+  episodeId?: string | null;
+  /** Continue-watching rows only: the next episode after one the profile finished. */
+  upNext?: boolean;
 }
 
 export interface Episode {
@@ -61,6 +65,34 @@ export interface HomeRow {
   title: string;
   items: TitleSummary[];
 }
+
+/** GET /api/v1/history: one video the profile watched (its last device). */
+export interface HistoryItem {
+  titleId: string;
+  episodeId: string | null;
+  videoId: string;
+  deviceId: string | null;
+  firstWatchedAt: string;
+  lastWatchedAt: string;
+  watchedSec: number;
+  completed: boolean;
+  title: TitleSummary | null;
+}
+
+/** GET /api/v1/continue-watching. */
+export interface ContinueWatchingItem {
+  titleId: string;
+  episodeId?: string | null;
+  videoId: string;
+  positionSec: number;
+  durationSec: number;
+  progress: number;
+  updatedAt?: string;
+  upNext?: boolean;
+  title?: TitleSummary;
+}
+
+export type Rating = -1 | 1 | 2;
 
 export interface Genre {
   id: string;

@@ -10,7 +10,7 @@ export { catalogMigrations };
 export type { CatalogService } from './service.ts';
 export { viewerOf } from './routes.ts';
 export { ADULT_MAX_RATING, KIDS_MAX_RATING, MATURITY_RATINGS, isRatingAllowed, maturityRank, type MaturityRating } from './maturity.ts';
-export type { CatalogViewer, Episode, NewEpisode, NewTitle, PlayableItem, Title, TitleSummary, TitleType } from './types.ts';
+export type { CatalogEvent, CatalogViewer, Episode, IndexableTitle, NewEpisode, NewTitle, PlayableItem, Title, TitleSummary, TitleType } from './types.ts';
 
 export function catalogModule(o: { db: Kysely<object>; objects: ObjectStore; auth: Authenticator }): { service: CatalogService; routes: ReturnType<typeof catalogRoutes> } {
   const service = catalogService(catalogRepository(o.db), o.objects);

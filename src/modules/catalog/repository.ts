@@ -152,6 +152,23 @@ export function catalogRepository(base: Kysely<object>) {
     },
     setArtwork: (titleId: string, posterKey: string, backdropKey: string) =>
       db.updateTable('titles').set({ poster_key: posterKey, backdrop_key: backdropKey }).where('id', '=', titleId).execute(),
+    /** Published titles (all, or the given ones) with their genres, credits, episodes and regions, in five queries. */
+    async forIndex(ids?: string[]) {
+      const wanted = ids && (ids.length ? ids : ['']);
+      let titlesQ = db.selectFrom('titles').selectAll().where('published', '=', 1);
+      if (wanted) titlesQ = titlesQ.where('id', 'in', wanted);
+      let scope = db.selectFrom('titles').select('id').where('published', '=', 1);
+      if (wanted) scope = scope.where('id', 'in', wanted);
+      const [titles, genres, credits, episodes, regions] = await Promise.all([
+        titlesQ.orderBy('id').execute(),
+        db.selectFrom('title_genres').innerJoin('genres', 'genres.id', 'title_genres.genre_id').select(['title_genres.title_id as titleId', 'genres.id as id', 'genres.name as name']).where('title_genres.title_id', 'in', scope).orderBy('genres.name').execute(),
+        db.selectFrom('title_credits').selectAll().where('title_id', 'in', scope).orderBy('role').orderBy('ord').execute(),
+        db.selectFrom('episodes').select(['title_id', 'name']).where('title_id', 'in', scope).orderBy('season').orderBy('number').execute(),
+        db.selectFrom('title_regions').selectAll().where('title_id', 'in', scope).orderBy('country').execute(),
+      ]);
+      return { titles, genres, credits, episodes, regions };
+    },
+    setPublished: (titleId: string, published: boolean) => db.updateTable('titles').set({ published: published ? 1 : 0 }).where('id', '=', titleId).execute(),
     countTitles: async () => Number((await db.selectFrom('titles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
   };
 }

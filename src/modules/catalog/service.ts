@@ -4,7 +4,7 @@ import type { ObjectStore } from '../../platform/objects/index.ts';
 import { type CursorPart, decodeCursor, encodeCursor } from '../../platform/pagination.ts';
 import { ADULT_MAX_RATING, type MaturityRating, maturityRank } from './maturity.ts';
 import { type CatalogRepository, type KeysetPosition, type EpisodeRow, type TitleFilter, type TitleRow, sortKeyOf } from './repository.ts';
-import type { CatalogViewer, Episode, NewEpisode, NewTitle, PlayableItem, Title, TitleQuery, TitleSummary } from './types.ts';
+import type { CatalogEvent, CatalogViewer, Episode, IndexableTitle, NewEpisode, NewTitle, PlayableItem, Title, TitleQuery, TitleSummary } from './types.ts';
 
 const toCursor = ([key, id]: CursorPart[]): KeysetPosition => ({ key: key!, id: String(id) });
 
@@ -19,6 +19,19 @@ const slug = (name: string): string => name.toLowerCase().normalize('NFKD').repl
 const sortName = (name: string): string => name.toLowerCase().replace(/^(the|a|an)\s+/, '');
 
 export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
+  // In-process change listeners (search keeps its index fresh with them). Called after the change
+  // is committed; a listener's failure is its own and never fails the change.
+  const listeners = new Set<(event: CatalogEvent) => void>();
+  const emit = (type: CatalogEvent['type'], titleId: string): void => {
+    for (const listener of listeners) {
+      try {
+        listener({ type, titleId });
+      } catch {
+        // Listeners handle (and log) their own errors.
+      }
+    }
+  };
+
   const viewerFilter = (viewer: CatalogViewer | undefined): Pick<TitleFilter, 'maxRank' | 'country'> =>
     viewer ? { maxRank: maturityRank(viewer.maxMaturityRating), country: viewer.country } : {};
 
@@ -162,6 +175,7 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
         if (isUniqueViolation(err)) throw conflict('episode_exists', `Season ${input.season} already has an episode ${input.number}`, 'number');
         throw err;
       }
+      emit('title_changed', titleId);
       return episodeOf(row);
     },
 
@@ -179,6 +193,7 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
         await objects.put(posterKey, input.poster);
       }
       await repo.attachVideo(input.titleId, input.episodeId ?? null, input.videoId, input.durationSec, posterKey);
+      emit('title_published', input.titleId);
     },
 
     async setArtwork(titleId: string, files: { poster: { ext: string; body: Buffer }; backdrop: { ext: string; body: Buffer } }): Promise<void> {
@@ -187,6 +202,7 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
       await objects.put(posterKey, files.poster.body);
       await objects.put(backdropKey, files.backdrop.body);
       await repo.setArtwork(titleId, posterKey, backdropKey);
+      emit('title_changed', titleId);
     },
 
     /** Where a video sits in the catalog: playback checks maturity and region against it. */
@@ -208,6 +224,51 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
     },
 
     countTitles: () => repo.countTitles(),
+
+    /** Takes a title off the service: it stays in the studio but no viewer sees it. */
+    async withdrawTitle(titleId: string): Promise<void> {
+      if (!(await repo.titleById(titleId))) throw notFound('title_not_found', 'No such title');
+      await repo.setPublished(titleId, false);
+      emit('title_withdrawn', titleId);
+    },
+
+    /** Calls `listener` after each committed change to a title; returns a function that stops it. */
+    onChange(listener: (event: CatalogEvent) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Published titles (all, or the given ones) with everything search indexes about them. */
+    async indexableTitles(ids?: string[]): Promise<IndexableTitle[]> {
+      const rows = await repo.forIndex(ids);
+      const group = <T extends { titleId: string }>(list: T[]) => {
+        const out = new Map<string, T[]>();
+        for (const r of list) out.set(r.titleId, [...(out.get(r.titleId) ?? []), r]);
+        return out;
+      };
+      const genres = group(rows.genres);
+      const credits = group(rows.credits.map((c) => ({ ...c, titleId: c.title_id })));
+      const episodes = group(rows.episodes.map((e) => ({ ...e, titleId: e.title_id })));
+      const regions = group(rows.regions.map((r) => ({ ...r, titleId: r.title_id })));
+      return rows.titles.map((t) => {
+        const people = credits.get(t.id) ?? [];
+        return {
+          id: t.id,
+          type: t.type,
+          name: t.name,
+          synopsis: t.synopsis,
+          year: t.year,
+          maturityRating: t.maturity_rating as MaturityRating,
+          popularity: Number(t.popularity),
+          worldwide: Boolean(t.worldwide),
+          regions: (regions.get(t.id) ?? []).map((r) => r.country),
+          genres: (genres.get(t.id) ?? []).map((g) => ({ id: g.id, name: g.name })),
+          cast: people.filter((c) => c.role === 'cast').map((c) => c.person_name),
+          directors: people.filter((c) => c.role === 'director').map((c) => c.person_name),
+          episodes: (episodes.get(t.id) ?? []).map((e) => e.name),
+        };
+      });
+    },
   };
 }
 

@@ -86,3 +86,26 @@ export interface PlayableItem {
   published: boolean;
   ownerAccountId: string | null;
 }
+
+/** A published title with everything search indexes about it. */
+export interface IndexableTitle {
+  id: string;
+  type: TitleType;
+  name: string;
+  synopsis: string;
+  year: number | null;
+  maturityRating: MaturityRating;
+  popularity: number;
+  worldwide: boolean;
+  regions: string[];
+  genres: { id: string; name: string }[];
+  cast: string[];
+  directors: string[];
+  episodes: string[];
+}
+
+/** What the catalog tells listeners (search, caches) after a change is committed. */
+export interface CatalogEvent {
+  type: 'title_published' | 'title_changed' | 'title_withdrawn';
+  titleId: string;
+}

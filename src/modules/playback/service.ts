@@ -132,6 +132,19 @@ export function playbackService(d: PlaybackDeps) {
       await db.updateTable('playback_sessions').set({ status: 'stopped', position_sec: positionSec, last_seen_at: nowIso(clock()) }).where('id', '=', playbackId).execute();
       await d.viewing.recordProgress(row.profile_id, { videoId: row.video_id, positionSec });
     },
+
+    /** Sessions started since `since` by these profiles (or accounts): play starts and streamed time for experiment metrics. */
+    async sessionsOf(q: { profileIds?: string[]; accountIds?: string[]; since: string }): Promise<{ accountId: string; profileId: string; videoId: string; startedAt: string; lastSeenAt: string }[]> {
+      const ids = q.profileIds ?? q.accountIds ?? [];
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('playback_sessions')
+        .select(['account_id', 'profile_id', 'video_id', 'started_at', 'last_seen_at'])
+        .where(q.profileIds ? 'profile_id' : 'account_id', 'in', ids)
+        .where('started_at', '>=', q.since)
+        .execute();
+      return rows.map((r) => ({ accountId: r.account_id, profileId: r.profile_id, videoId: r.video_id, startedAt: r.started_at, lastSeenAt: r.last_seen_at }));
+    },
   };
 }
 

@@ -44,3 +44,45 @@ export async function buildHome(catalog: CatalogService, viewing: ViewingService
   ];
   return rows.filter((r) => r.items.length > 0);
 }
+
+/** Home row orders under test (experiment `home_row_order`, variant config `{ "rowOrder": ... }`). */
+export const ROW_ORDERS = ['default', 'continue_first', 'trending_first', 'personalised'] as const;
+export type RowOrder = (typeof ROW_ORDERS)[number];
+
+export const rowOrderOf = (config: Record<string, unknown> | undefined): RowOrder =>
+  (ROW_ORDERS as readonly unknown[]).includes(config?.rowOrder) ? (config!.rowOrder as RowOrder) : 'default';
+
+/**
+ * Reorders built rows. `default` keeps them; `continue_first` lifts Continue Watching to the top;
+ * `trending_first` lifts Popular; `personalised` puts Continue Watching, then the genres this
+ * profile watches most (by `affinity`, genre name to weight), then everything else.
+ */
+export function orderRows(rows: readonly HomeRow[], order: RowOrder, affinity: ReadonlyMap<string, number> = new Map()): HomeRow[] {
+  const lift = (pick: (r: HomeRow) => boolean) => [...rows.filter(pick), ...rows.filter((r) => !pick(r))];
+  switch (order) {
+    case 'default':
+      return [...rows];
+    case 'continue_first':
+      return lift((r) => r.kind === 'continue_watching');
+    case 'trending_first':
+      return lift((r) => r.kind === 'popular');
+    case 'personalised': {
+      const score = (r: HomeRow) => (r.kind === 'genre' ? (affinity.get(r.title) ?? 0) : 0);
+      const liked = rows.filter((r) => score(r) > 0).sort((a, b) => score(b) - score(a));
+      return [...rows.filter((r) => r.kind === 'continue_watching'), ...liked, ...rows.filter((r) => r.kind !== 'continue_watching' && score(r) === 0)];
+    }
+  }
+}
+
+/** Artwork under test (experiment `title_artwork`, config `{ "artwork": "poster" | "backdrop" }`): which image a card shows. */
+export function chooseArtwork(rows: readonly HomeRow[], config: Record<string, unknown> | undefined): HomeRow[] {
+  if (config?.artwork !== 'backdrop') return [...rows];
+  return rows.map((r) => ({ ...r, items: r.items.map((t) => (t.artwork.backdrop ? { ...t, artwork: { ...t.artwork, poster: t.artwork.backdrop } } : t)) }));
+}
+
+/** Genre name to how many of these titles carry it: the profile's taste, from what it watched. */
+export function genreAffinity(watched: readonly Pick<TitleSummary, 'genres'>[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of watched) for (const g of t.genres) m.set(g, (m.get(g) ?? 0) + 1);
+  return m;
+}

@@ -180,13 +180,18 @@ export function viewingService(repo: ViewingRepository, videos: VideoLocator, cl
 
     removeFromMyList: (profileId: string, titleId: string) => repo.removeFromList(profileId, titleId),
 
-    /** The new order must name exactly the titles already on the list. */
+    /**
+     * Puts the named titles first, in the given order; titles not named (say, ones this profile can
+     * no longer see) keep their order after them. Every name must be on the list, once.
+     */
     async reorderMyList(profileId: string, titleIds: string[]): Promise<void> {
-      const current = new Set(await this.myListIds(profileId));
-      if (titleIds.length !== current.size || new Set(titleIds).size !== titleIds.length || !titleIds.every((id) => current.has(id))) {
-        throw invalid('order_mismatch', 'titleIds must list every title on My List exactly once', 'titleIds');
+      const current = await this.myListIds(profileId);
+      const onList = new Set(current);
+      if (new Set(titleIds).size !== titleIds.length || !titleIds.every((id) => onList.has(id))) {
+        throw invalid('order_mismatch', 'titleIds must name titles on My List, each once', 'titleIds');
       }
-      await repo.reorderList(profileId, titleIds);
+      const named = new Set(titleIds);
+      await repo.reorderList(profileId, [...titleIds, ...current.filter((id) => !named.has(id))]);
     },
 
     async rate(profileId: string, titleId: string, rating: -1 | 1 | 2 | null): Promise<void> {

@@ -3,6 +3,7 @@ import { signOut } from '../auth';
 import { Link, navigate, useHref } from '../router';
 import { session, useSession } from '../session';
 import { Avatar } from './Avatar';
+import { isAdmin } from '../pages/experimentsData';
 
 export function Header() {
   const { profile } = useSession();
@@ -64,6 +65,11 @@ export function Header() {
         <Link href="/my-list" className={path === '/my-list' ? 'active' : ''}>
           My List
         </Link>
+        {isAdmin() && (
+          <Link href="/experiments" className={path.startsWith('/experiments') ? 'active' : ''}>
+            Experiments
+          </Link>
+        )}
       </nav>
       <div className="header-right">
         <form role="search" onSubmit={submit}>
@@ -95,6 +101,26 @@ export function Header() {
             {open && (
               <div className="menu-list" role="menu">
                 <div className="menu-name">Signed in as {profile.name}</div>
+                <button
+                  role="menuitem"
+                  className="menu-narrow"
+                  onClick={() => {
+                    setOpen(false);
+                    navigate('/my-list');
+                  }}
+                >
+                  My List
+                </button>
+                <button
+                  role="menuitem"
+                  data-testid="menu-activity"
+                  onClick={() => {
+                    setOpen(false);
+                    navigate('/activity');
+                  }}
+                >
+                  Viewing activity
+                </button>
                 <button
                   role="menuitem"
                   data-testid="switch-profile"

@@ -20,3 +20,7 @@ export const HeartIcon = () =>
 export const BackIcon = () => svg('M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z');
 export const ChevronLeftIcon = () => svg('M15.4 7.4L14 6l-6 6 6 6 1.4-1.4L10.8 12z');
 export const ChevronRightIcon = () => svg('M8.6 16.6L10 18l6-6-6-6-1.4 1.4 4.6 4.6z');
+export const ChevronUpIcon = () => svg('M7.4 15.4L6 14l6-6 6 6-1.4 1.4-4.6-4.6z');
+export const ChevronDownIcon = () => svg('M16.6 8.6L18 10l-6 6-6-6 1.4-1.4 4.6 4.6z');
+export const CloseIcon = () =>
+  svg('M19 6.4L17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z');

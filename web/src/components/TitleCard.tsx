@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, titleHref, watchHref } from '../router';
 import type { TitleSummary } from '../types';
 import { PlayIcon } from './Icons';
 
 /** A poster card. Continue-watching items (with videoId and progress) go straight to the player. */
-export function TitleCard({ item }: { item: TitleSummary }) {
+export function TitleCard({ item, badge }: { item: TitleSummary; badge?: ReactNode }) {
   const [broken, setBroken] = useState(false);
   const resumable = Boolean(item.videoId) && typeof item.progress === 'number';
   const href = resumable ? watchHref(item.videoId!, item.id) : titleHref(item.id);
@@ -26,6 +26,7 @@ export function TitleCard({ item }: { item: TitleSummary }) {
         ) : (
           <div className="card-fallback">{item.name}</div>
         )}
+        {badge}
         {resumable && (
           <div className="card-play" aria-hidden="true">
             <PlayIcon />

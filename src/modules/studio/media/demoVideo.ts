@@ -43,7 +43,8 @@ export function demoVideoArgs(kind: DemoVideoKind, outPath: string, opts: DemoVi
   const h = floorEven(height);
   let video = demoPicture(kind, w, h, fps, seconds);
   if (label) video += `,${drawLabel(label)}`;
-  video += ',format=yuv420p[v]';
+  // Square pixels: the generators scaled up from a smaller grid would otherwise carry a skewed SAR.
+  video += ',setsar=1,format=yuv420p[v]';
   const tone = TONE_HZ[DEMO_VIDEO_KINDS.indexOf(kind)] ?? 440;
   // A beep each second (beep_factor) makes audio/video sync visible against the burned-in clock.
   const audio = `sine=frequency=${tone}:beep_factor=4:sample_rate=48000,volume=0.5[a]`;

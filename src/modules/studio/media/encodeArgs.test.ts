@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ladderArgs, type LadderArgsInput } from './encodeArgs.ts';
+import { ladderArgs, outputFps, type LadderArgsInput } from './encodeArgs.ts';
 import { chooseLadder } from './ladder.ts';
 
 /** The value following `flag` (the first occurrence). */
@@ -70,6 +70,29 @@ test('ladderArgs: GOP, keyframes and segment length agree', async (t) => {
       assert.equal(valueOf(args, '-sc_threshold'), '0');
       assert.equal(valueOf(args, '-force_key_frames'), `expr:gte(t,n_forced*${segmentSec})`);
       assert.equal(valueOf(args, '-seg_duration'), String(segmentSec));
+    });
+  }
+});
+
+test('ladderArgs: high frame rates are divided down to at most 60 fps', async (t) => {
+  const cases: Array<[number, number, string]> = [
+    // source fps, encoded fps, GOP at 4 s
+    [60, 60, '240'],
+    [50, 50, '200'],
+    [120, 60, '240'],
+    [100, 50, '200'],
+    [240, 60, '240'],
+    [90, 45, '180'],
+    [120000 / 1001, 60000 / 1001, '240'],
+  ];
+  for (const [fps, expected, gop] of cases) {
+    await t.test(`${fps.toFixed(2)} fps`, () => {
+      assert.ok(Math.abs(outputFps(fps) - expected) < 1e-9);
+      const args = ladderArgs({ ...base, fps });
+      assert.equal(valueOf(args, '-g'), gop);
+      const filter = valueOf(args, '-filter_complex')!;
+      if (expected < fps) assert.match(filter, new RegExp(`^\\[0:v:0\\]fps=${Number(expected.toFixed(6))},split=`));
+      else assert.match(filter, /^\[0:v:0\]split=/);
     });
   }
 });

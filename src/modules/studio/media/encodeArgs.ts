@@ -45,6 +45,17 @@ export interface LadderArgsInput {
   audioStreamIndex?: number;
   /** x264 threads per rung; default lets x264 choose. */
   threadsPerRung?: number;
+  /**
+   * Sources above this frame rate (phone slow-motion at 120/240 fps) are reduced by a whole
+   * divisor to at most this: streaming them at full rate costs 2-4x the encode and the bits
+   * for motion no screen shows. Default 60.
+   */
+  maxFps?: number;
+}
+
+/** Frame rate actually encoded for a source at `fps`: divided by the smallest whole number that brings it to `maxFps` or below. */
+export function outputFps(fps: number, maxFps = 60): number {
+  return fps / Math.max(1, Math.ceil(fps / maxFps - 1e-9));
 }
 
 export function ladderArgs(opts: LadderArgsInput): string[] {
@@ -57,15 +68,17 @@ export function ladderArgs(opts: LadderArgsInput): string[] {
 
   const videoIn = opts.videoStreamIndex === undefined ? '0:v:0' : `0:${opts.videoStreamIndex}`;
   const audioIn = opts.audioStreamIndex === undefined ? '0:a:0' : `0:${opts.audioStreamIndex}`;
+  const fpsOut = outputFps(fps, opts.maxFps);
   // Rounded up: x264 then never places its own keyframe before the forced one at the segment
   // boundary (e.g. 24.1 fps: 97 frames, not 96).
-  const gop = Math.ceil(segmentSec * fps - 1e-6);
+  const gop = Math.ceil(segmentSec * fpsOut - 1e-6);
+  const reduceRate = fpsOut < fps ? `fps=${Number(fpsOut.toFixed(6))},` : '';
 
   // scale to even sizes (4:2:0 needs them) and square pixels; format converts 10-bit,
   // 4:2:2/4:4:4 or RGB sources to the 8-bit 4:2:0 every browser's H.264 decoder takes.
   const branches = rungs.map((_, i) => `[s${i}]`).join('');
   const scalers = rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`);
-  const filter = [`[${videoIn}]split=${rungs.length}${branches}`, ...scalers].join(';');
+  const filter = [`[${videoIn}]${reduceRate}split=${rungs.length}${branches}`, ...scalers].join(';');
 
   const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-i', input, '-filter_complex', filter];
   rungs.forEach((_, i) => args.push('-map', `[v${i}]`));

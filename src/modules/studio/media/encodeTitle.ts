@@ -6,12 +6,12 @@
  * only once all of it exists (manifests last), so a failed or aborted encode publishes nothing
  * and a reader never sees a manifest whose segments are missing.
  */
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AUDIO_CODEC, DASH_MANIFEST, HLS_MASTER, ladderArgs, type X264Preset } from './encodeArgs.ts';
-import { POSTER_FILE, posterArgs, THUMBNAIL_INTERVAL_SEC, thumbnailArgs } from './imageArgs.ts';
+import { AUDIO_CODEC, DASH_MANIFEST, HLS_MASTER, ladderArgs, outputFps, type X264Preset } from './encodeArgs.ts';
+import { POSTER_FILE, posterArgs, THUMBNAIL_INTERVAL_SEC, THUMBNAIL_WIDTH, thumbnailArgs } from './imageArgs.ts';
 import { chooseLadder, DEFAULT_LADDER, type LadderStep, type Rung } from './ladder.ts';
-import { playlistUris, readRepresentations } from './manifests.ts';
+import { playlistUris, readRepresentations, segmentName, type MpdRepresentation } from './manifests.ts';
 import { MediaRejectedError } from './mediaRejectedError.ts';
 import { probeMedia, type MediaInfo } from './probe.ts';
 import { FfmpegError, runFfmpeg } from './runFfmpeg.ts';
@@ -48,6 +48,7 @@ export interface EncodedVideo {
   durationSec: number;
   width: number;
   height: number;
+  /** Frame rate of the renditions (the source's, divided down when above 60). */
   fps: number;
   segmentSec: number;
   renditions: EncodedRendition[];
@@ -90,15 +91,16 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
   const staging = await mkdtemp(join(outDir, '.encoding-'));
   try {
     await encodeLadder(ffmpegPath, info, rungs, { sourcePath, staging, preset, crf, segmentSec, signal, progress });
-    const { poster, thumbnails } = await makeImages(ffmpegPath, info, { sourcePath, staging, signal, progress });
-    const renditions = await readRenditions(staging, rungs);
+    const representations = readRepresentations(await readFile(join(staging, DASH_MANIFEST), 'utf8'));
+    const renditions = matchRenditions(representations, rungs);
+    const { poster, thumbnails } = await makeImages(ffmpegPath, info, rungs, representations, { sourcePath, staging, signal, progress });
     await checkReferencedFiles(staging);
     await publish(staging, outDir);
     return {
       durationSec: info.durationSec,
       width: info.width,
       height: info.height,
-      fps: info.fps,
+      fps: outputFps(info.fps),
       segmentSec,
       renditions,
       audio: info.hasAudio,
@@ -154,7 +156,13 @@ async function encodeLadder(
   }
 }
 
-async function makeImages(ffmpegPath: string, info: MediaInfo, ctx: StageContext): Promise<{ poster: string; thumbnails: string[] }> {
+async function makeImages(
+  ffmpegPath: string,
+  info: MediaInfo,
+  rungs: Rung[],
+  representations: MpdRepresentation[],
+  ctx: StageContext,
+): Promise<{ poster: string; thumbnails: string[] }> {
   const run = (args: string[], onProgress?: (f: number) => void) =>
     runFfmpeg(ffmpegPath, args, {
       durationSec: info.durationSec,
@@ -175,24 +183,60 @@ async function makeImages(ffmpegPath: string, info: MediaInfo, ctx: StageContext
   if (!(await exists(posterPath))) throw new MediaRejectedError('media_corrupt', 'no picture could be extracted from the video');
   ctx.progress('images', 0.1);
 
-  await run(thumbnailArgs({ input: ctx.sourcePath, outDir: ctx.staging, source, videoStreamIndex: info.videoStreamIndex }), (f) =>
-    ctx.progress('images', 0.1 + 0.9 * f),
-  );
+  // Thumbnails come from a small encoded rendition rather than the source: decoding a 240p
+  // H.264 stream is ~100x cheaper than decoding a 4K HEVC or an AV1 upload a second time, and
+  // its timestamps are exactly the ones the player shows.
+  const rendition = await joinRendition(ctx.staging, rungs, representations);
+  await run(thumbnailArgs({ input: rendition.path, outDir: ctx.staging, source: rendition.size }), (f) => ctx.progress('images', 0.1 + 0.9 * f));
+  await rm(rendition.path, { force: true });
   const thumbnails = (await readdir(ctx.staging)).filter((f) => /^thumb_\d+\.jpg$/.test(f)).sort();
   return { poster: POSTER_FILE, thumbnails };
 }
 
+/**
+ * One rendition as a single playable fragmented MP4 (init segment + media segments in order),
+ * written as a dotfile in the staging directory so it is never published. The smallest
+ * rendition at least as wide as the thumbnails is used (the largest if none is).
+ */
+async function joinRendition(
+  staging: string,
+  rungs: Rung[],
+  representations: MpdRepresentation[],
+): Promise<{ path: string; size: { width: number; height: number } }> {
+  let index = 0;
+  rungs.forEach((r, i) => {
+    if (r.width >= THUMBNAIL_WIDTH) index = i;
+  });
+  const rung = rungs[index]!;
+  const rep = representationOf(representations, index);
+  const files = [segmentName(rep.initialization!, rep.id)];
+  for (let n = 1; await exists(join(staging, segmentName(rep.media!, rep.id, n))); n++) files.push(segmentName(rep.media!, rep.id, n));
+  const path = join(staging, '.thumbnail-source.mp4');
+  const handle = await open(path, 'w');
+  try {
+    for (const f of files) await handle.write(await readFile(join(staging, f)));
+  } finally {
+    await handle.close();
+  }
+  return { path, size: { width: rung.width, height: rung.height } };
+}
+
 /** Codec strings come from the MPD: x264 picks the level from size and bitrate, so we read what it chose. */
-async function readRenditions(staging: string, rungs: Rung[]): Promise<EncodedRendition[]> {
-  const reps = readRepresentations(await readFile(join(staging, DASH_MANIFEST), 'utf8'));
+function matchRenditions(representations: MpdRepresentation[], rungs: Rung[]): EncodedRendition[] {
   return rungs.map((rung, i) => {
-    // Output stream i is rung i (video is mapped first, in ladder order), and the dash muxer numbers representations by stream.
-    const rep = reps.find((r) => r.id === String(i));
-    if (!rep || !rep.codecs.startsWith('avc1.') || rep.width !== rung.width || rep.height !== rung.height) {
-      throw new Error(`the MPD has no ${rung.width}x${rung.height} H.264 representation ${i} for rung ${rung.name}`);
+    const rep = representationOf(representations, i);
+    if (!rep.codecs.startsWith('avc1.') || rep.width !== rung.width || rep.height !== rung.height) {
+      throw new Error(`MPD representation ${i} is ${rep.codecs} ${rep.width}x${rep.height}, expected H.264 ${rung.width}x${rung.height} for ${rung.name}`);
     }
     return { name: rung.name, width: rung.width, height: rung.height, videoKbps: rung.videoKbps, codec: rep.codecs };
   });
+}
+
+/** Output stream i is rung i (video is mapped first, in ladder order), and the dash muxer numbers representations by stream. */
+function representationOf(representations: MpdRepresentation[], rungIndex: number): MpdRepresentation {
+  const rep = representations.find((r) => r.id === String(rungIndex));
+  if (!rep?.initialization || !rep.media) throw new Error(`the MPD has no representation ${rungIndex} with a segment template`);
+  return rep;
 }
 
 /** Before publishing: the HLS master, every media playlist and every segment they list must exist. */
@@ -214,7 +258,7 @@ async function checkReferencedFiles(staging: string): Promise<void> {
 /** Segments and images first, media playlists next, then the HLS master and the MPD. */
 async function publish(staging: string, outDir: string): Promise<void> {
   const rank = (f: string) => (f === DASH_MANIFEST ? 3 : f === HLS_MASTER ? 2 : f.endsWith('.m3u8') ? 1 : 0);
-  const files = (await readdir(staging)).sort((a, b) => rank(a) - rank(b));
+  const files = (await readdir(staging)).filter((f) => !f.startsWith('.')).sort((a, b) => rank(a) - rank(b));
   for (const f of files) await rename(join(staging, f), join(outDir, f));
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRelativeUri, playlistUris, readRepresentations } from './manifests.ts';
+import { isRelativeUri, playlistUris, readRepresentations, segmentName } from './manifests.ts';
 
 // Trimmed from what this ffmpeg's dash muxer writes.
 const MPD = `<?xml version="1.0" encoding="utf-8"?>
@@ -68,4 +68,11 @@ test('isRelativeUri', () => {
   for (const uri of ['/tmp/out/media_0.m3u8', 'https://cdn/x.mp4', 'file:///tmp/x', 'C:\\x', '\\\\server\\x']) {
     assert.equal(isRelativeUri(uri), false, uri);
   }
+});
+
+test('segmentName expands the dash muxer templates', () => {
+  assert.equal(segmentName('init-stream$RepresentationID$.$ext$', '3'), 'init-stream3.mp4');
+  assert.equal(segmentName('init-stream$RepresentationID$.mp4', '3'), 'init-stream3.mp4');
+  assert.equal(segmentName('chunk-stream$RepresentationID$-$Number%05d$.mp4', '0', 12), 'chunk-stream0-00012.mp4');
+  assert.equal(segmentName('seg-$Number$.m4s', '1', 7), 'seg-7.m4s');
 });

@@ -38,6 +38,17 @@ export function readRepresentations(mpd: string): MpdRepresentation[] {
   return reps;
 }
 
+/**
+ * Expands a SegmentTemplate name as the dash muxer writes them:
+ * `$RepresentationID$`, `$Number$` / `$Number%05d$`, and `$ext$` (always mp4 for our CMAF output).
+ */
+export function segmentName(template: string, representationId: string, number = 0): string {
+  return template
+    .replaceAll('$RepresentationID$', representationId)
+    .replace(/\$Number(?:%0(\d+)d)?\$/g, (_, width: string | undefined) => String(number).padStart(Number(width ?? 0), '0'))
+    .replaceAll('$ext$', 'mp4');
+}
+
 /** Every URI an HLS playlist points at: variant/media playlists, EXT-X-MAP init segments, media segments. */
 export function playlistUris(m3u8: string): string[] {
   const uris: string[] = [];

@@ -67,3 +67,16 @@ test('runFfmpeg kills ffmpeg on abort', async () => {
   assert.ok(Date.now() - started < 20_000, 'aborted long before the end');
   await assert.rejects(runFfmpeg(ffmpegPath, ['-version'], { durationSec: 1, signal: controller.signal }), { name: 'AbortError' });
 });
+
+test('runFfmpeg stops ffmpeg and rejects when the progress callback throws', async () => {
+  const boom = new Error('progress sink failed');
+  await assert.rejects(
+    runFfmpeg(ffmpegPath, tinyEncode(600), {
+      durationSec: 600,
+      onProgress: () => {
+        throw boom;
+      },
+    }),
+    (e: unknown) => e === boom,
+  );
+});

@@ -49,10 +49,16 @@ export function runFfmpeg(ffmpegPath: string, args: readonly string[], options: 
     let stderrTail = '';
     let settled = false;
 
+    let callbackError: unknown;
     const report = (fraction: number) => {
-      if (onProgress && fraction > lastReported) {
-        lastReported = fraction;
+      if (!onProgress || fraction <= lastReported || callbackError !== undefined) return;
+      lastReported = fraction;
+      try {
         onProgress(fraction);
+      } catch (e) {
+        // A throwing callback must not become an uncaught exception in a stream handler: stop ffmpeg and reject with it.
+        callbackError = e;
+        child.kill('SIGKILL');
       }
     };
     const onAbort = () => child.kill('SIGKILL');
@@ -77,15 +83,15 @@ export function runFfmpeg(ffmpegPath: string, args: readonly string[], options: 
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else {
-        report(1);
-        resolve({ outTimeSec: progress.outTimeSec, stderrTail });
-      }
+      if (error) return reject(error);
+      report(1);
+      if (callbackError !== undefined) reject(callbackError);
+      else resolve({ outTimeSec: progress.outTimeSec, stderrTail });
     };
     child.on('error', (e) => finish(e)); // could not start (ENOENT, EACCES)
     child.on('close', (code, exitSignal) => {
       if (signal?.aborted) return finish(abortError(signal));
+      if (callbackError !== undefined) return finish(callbackError instanceof Error ? callbackError : new Error(String(callbackError)));
       if (code === 0) return finish(undefined);
       const lastLine = stderrTail.trim().split('\n').at(-1) ?? '';
       const how = code === null ? `killed by ${exitSignal}` : `exited with code ${code}`;

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Authenticator } from '../identity/index.ts';
+import { experimentMigrations } from './migrations.ts';
+import { experimentRoutes } from './routes.ts';
+import { type ActivitySource, type ExperimentsService, experimentsService } from './service.ts';
+
+export { experimentMigrations };
+export { requestDevice } from './routes.ts';
+export { assignAll, inHoldout, type LiveExperiment, variantBounds } from './allocation.ts';
+export type { ActivitySource, Decision, ExperimentInput, ExperimentsService } from './service.ts';
+export type { Assignment, Device, Experiment, TargetRule, Variant } from './types.ts';
+
+/** What features (home rows, artwork) use: their arm of an experiment, and "this changed what they saw". */
+export type ExperimentsClient = Pick<ExperimentsService, 'decide' | 'expose'>;
+
+export interface ExperimentsModuleOptions {
+  db: Kysely<object>;
+  auth: Authenticator;
+  accountCreatedAt(accountId: string): Promise<string | undefined>;
+  activity: ActivitySource;
+  plans: readonly string[];
+  cacheTtlMs?: number;
+}
+
+export function experimentsModule(o: ExperimentsModuleOptions): { service: ExperimentsService; routes: ReturnType<typeof experimentRoutes> } {
+  const service = experimentsService({ db: o.db, accountCreatedAt: o.accountCreatedAt, activity: o.activity, plans: o.plans, ...(o.cacheTtlMs !== undefined && { cacheTtlMs: o.cacheTtlMs }) });
+  return { service, routes: experimentRoutes(service, o.auth) };
+}

@@ -1,0 +1,432 @@
+import { type CatalogViewer, type IndexableTitle, maturityRank } from '../catalog/index.ts';
+import { type SlotSpec, parseQuery, resolveSlots, slotWords } from './query.ts';
+import { type Affinity, COVERAGE_WEIGHT, EXACT_NAME_BONUS, NO_AFFINITY, type NameShape, affinityBoost, compareRanked, nameBonus, nameShape, popularityBoost, rankTop, recencyBoost, topK } from './rank.ts';
+import { type Candidate, type FieldSpec, type QuerySlot, TextIndex } from './textIndex.ts';
+import { fold, indexTokens, tokenize } from './text.ts';
+
+/**
+ * The embedded search engine: titles (name, people, genres, episodes, synopsis) and, for
+ * suggestions, people and genres. Everything is in memory and synchronous; the service keeps it
+ * in step with the catalog. Another engine (a search server) would implement `SearchBackend`.
+ */
+
+/** Who is asking: the highest maturity rank they may see and their country. Undefined: anyone. */
+export interface Visibility {
+  maxRank: number;
+  country: string;
+}
+
+/** Same rules as the catalog's listings: the profile's maturity limit, the account's country. */
+export const visibilityOf = (viewer: CatalogViewer | undefined): Visibility | undefined =>
+  viewer ? { maxRank: maturityRank(viewer.maxMaturityRating), country: viewer.country } : undefined;
+
+export interface SearchFilters {
+  genre?: string;
+  type?: 'movie' | 'series';
+  yearFrom?: number;
+  yearTo?: number;
+  /** Narrows (never widens) the viewer's own maturity limit. */
+  maxRank?: number;
+}
+
+export interface SearchParams {
+  q: string;
+  filters?: SearchFilters;
+  visibility?: Visibility;
+  affinity?: Affinity;
+  limit?: number;
+  offset?: number;
+}
+
+export type HighlightField = 'name' | 'cast' | 'directors' | 'genres' | 'episodes' | 'synopsis';
+
+/** Why a result matched: a field value and the spans of it that matched the query. */
+export interface Highlight {
+  field: HighlightField;
+  value: string;
+  ranges: [number, number][];
+}
+
+export interface SearchHit {
+  titleId: string;
+  name: string;
+  score: number;
+  matches: Highlight[];
+}
+
+export interface Facets {
+  genres: { id: string; name: string; count: number }[];
+  types: { type: 'movie' | 'series'; count: number }[];
+}
+
+export interface SearchOutcome {
+  hits: SearchHit[];
+  total: number;
+  facets: Facets;
+  /** A respelling that matches more, when this query matched little or nothing. */
+  didYouMean: string | null;
+}
+
+export interface Suggestions {
+  titles: { titleId: string; text: string; type: 'movie' | 'series'; year: number | null; ranges: [number, number][] }[];
+  people: { name: string; titleCount: number; ranges: [number, number][] }[];
+  genres: { id: string; name: string; ranges: [number, number][] }[];
+}
+
+/** What the module needs from any engine, embedded or a search server. */
+export interface SearchBackend {
+  rebuild(titles: readonly IndexableTitle[]): void;
+  upsert(title: IndexableTitle): void;
+  remove(titleId: string): void;
+  search(params: SearchParams): SearchOutcome;
+  suggest(q: string, visibility: Visibility | undefined, limit?: number): Suggestions;
+  tasteOf(titleIds: readonly string[]): { genres: string[]; people: string[] }[];
+  readonly size: number;
+}
+
+const TITLE_FIELDS: FieldSpec[] = [
+  { name: 'name', weight: 10, primary: true, joinPairs: true, dropStopWords: false },
+  { name: 'cast', weight: 7, primary: true, joinPairs: true, dropStopWords: false },
+  { name: 'directors', weight: 6, primary: true, joinPairs: true, dropStopWords: false },
+  { name: 'genres', weight: 6, primary: true, joinPairs: false, dropStopWords: false },
+  { name: 'episodes', weight: 4, primary: false, joinPairs: true, dropStopWords: false },
+  { name: 'synopsis', weight: 2, primary: false, joinPairs: false, dropStopWords: true },
+];
+const ENTITY_FIELDS: FieldSpec[] = [{ name: 'name', weight: 10, primary: true, joinPairs: true, dropStopWords: false }];
+
+interface TitleDoc {
+  title: IndexableTitle;
+  rank: number;
+  regions: ReadonlySet<string>;
+  name: NameShape;
+  genreIds: string[];
+  /** Folded names of cast and directors, for taste. */
+  people: string[];
+  /** The same names prepared for phrase matching ("tom hanks" as one person, not two). */
+  peopleShapes: NameShape[];
+}
+
+/** Fields (bit per field, in TITLE_FIELDS order) whose matches earn phrase bonuses. */
+const NAME_BIT = 1;
+const PEOPLE_BITS = 2 | 4;
+/** A whole person's name matched counts a little less than the whole title. */
+const PERSON_BONUS_FACTOR = 0.8;
+const MAX_PHRASE_BONUS = EXACT_NAME_BONUS;
+
+interface Entity {
+  kind: 'person' | 'genre';
+  key: string;
+  text: string;
+  name: NameShape;
+  genreId?: string;
+  titles: Set<string>;
+  doc: number;
+}
+
+export const personKey = (name: string): string => tokenize(name).map((t) => t.term).join(' ');
+
+const MAX_LIMIT = 100;
+const MAX_OFFSET = 1000;
+
+export class EmbeddedSearchEngine implements SearchBackend {
+  private titles = new TextIndex(TITLE_FIELDS);
+  private titleDocs: (TitleDoc | null)[] = [];
+  private docOfTitle = new Map<string, number>();
+  private entities = new TextIndex(ENTITY_FIELDS);
+  private entityDocs: (Entity | null)[] = [];
+  private entityByKey = new Map<string, Entity>();
+  private maxPopularity = 0;
+
+  constructor(private readonly currentYear: () => number = () => new Date().getUTCFullYear()) {}
+
+  get size(): number {
+    return this.docOfTitle.size;
+  }
+
+  rebuild(titles: readonly IndexableTitle[]): void {
+    this.titles = new TextIndex(TITLE_FIELDS);
+    this.titleDocs = [];
+    this.docOfTitle = new Map();
+    this.entities = new TextIndex(ENTITY_FIELDS);
+    this.entityDocs = [];
+    this.entityByKey = new Map();
+    this.maxPopularity = 0;
+    for (const t of titles) this.upsert(t);
+  }
+
+  upsert(title: IndexableTitle): void {
+    this.remove(title.id);
+    const doc = this.titles.add([
+      [title.name],
+      title.cast,
+      title.directors,
+      title.genres.map((g) => g.name),
+      title.episodes,
+      [title.synopsis],
+    ]);
+    const people = [...title.cast, ...title.directors];
+    this.titleDocs[doc] = {
+      title,
+      rank: maturityRank(title.maturityRating),
+      regions: new Set(title.regions),
+      name: nameShape(tokenize(title.name).map((t) => t.term)),
+      genreIds: title.genres.map((g) => g.id),
+      people: people.map(personKey),
+      peopleShapes: people.map((p) => nameShape(tokenize(p).map((t) => t.term))),
+    };
+    this.docOfTitle.set(title.id, doc);
+    this.maxPopularity = Math.max(this.maxPopularity, title.popularity);
+    for (const name of people) this.link('person', personKey(name), name, title.id);
+    for (const g of title.genres) this.link('genre', `genre:${g.id}`, g.name, title.id, g.id);
+  }
+
+  remove(titleId: string): void {
+    const doc = this.docOfTitle.get(titleId);
+    if (doc === undefined) return;
+    const old = this.titleDocs[doc]!;
+    this.titles.remove(doc);
+    this.titleDocs[doc] = null;
+    this.docOfTitle.delete(titleId);
+    for (const name of [...old.title.cast, ...old.title.directors]) this.unlink(personKey(name), titleId);
+    for (const g of old.title.genres) this.unlink(`genre:${g.id}`, titleId);
+    // Tombstones cost memory and time; past a point, start over from the live titles.
+    if (this.titles.docCount > 1000 && this.titles.docCount > 3 * this.titles.liveCount) this.rebuild(this.liveTitles());
+  }
+
+  private liveTitles(): IndexableTitle[] {
+    return this.titleDocs.flatMap((d) => (d ? [d.title] : []));
+  }
+
+  private link(kind: Entity['kind'], key: string, text: string, titleId: string, genreId?: string): void {
+    if (!key) return;
+    let e = this.entityByKey.get(key);
+    if (!e) {
+      e = { kind, key, text, name: nameShape(tokenize(text).map((t) => t.term)), titles: new Set(), doc: this.entities.add([[text]]), ...(genreId ? { genreId } : {}) };
+      this.entityByKey.set(key, e);
+      this.entityDocs[e.doc] = e;
+    }
+    e.titles.add(titleId);
+  }
+
+  private unlink(key: string, titleId: string): void {
+    const e = this.entityByKey.get(key);
+    if (!e) return;
+    e.titles.delete(titleId);
+    if (e.titles.size > 0) return;
+    this.entities.remove(e.doc);
+    this.entityDocs[e.doc] = null;
+    this.entityByKey.delete(key);
+  }
+
+  private visible(d: TitleDoc, v: Visibility | undefined): boolean {
+    return !v || (d.rank <= v.maxRank && (d.title.worldwide || d.regions.has(v.country)));
+  }
+
+  search(params: SearchParams): SearchOutcome {
+    const limit = Math.min(MAX_LIMIT, Math.max(1, params.limit ?? 20));
+    const offset = Math.min(MAX_OFFSET, Math.max(0, params.offset ?? 0));
+    const f = params.filters ?? {};
+    const specs = parseQuery(params.q);
+    const none: SearchOutcome = { hits: [], total: 0, facets: { genres: [], types: [] }, didYouMean: null };
+    if (specs.length === 0) return none;
+    const slots = resolveSlots(specs, this.titles);
+    const vis = params.visibility;
+    const maxRank = Math.min(vis?.maxRank ?? Infinity, f.maxRank ?? Infinity);
+    const accept = (doc: number) => {
+      const d = this.titleDocs[doc]!;
+      return (
+        this.visible(d, vis) &&
+        d.rank <= maxRank &&
+        (f.yearFrom === undefined || (d.title.year !== null && d.title.year >= f.yearFrom)) &&
+        (f.yearTo === undefined || (d.title.year !== null && d.title.year <= f.yearTo))
+      );
+    };
+    const required = slots.filter((s) => !s.optional).length;
+    let matched = this.titles.search(slots, { primaryOnly: false, minCoverage: Math.max(1, required), accept });
+    // Nothing matches every word: settle for all but one.
+    if (matched.length === 0 && required >= 2) matched = this.titles.search(slots, { primaryOnly: false, minCoverage: required - 1, accept });
+
+    // Facets count what the text and the viewer allow, before the genre and type chips narrow it.
+    const genreCounts = new Map<string, { id: string; name: string; count: number }>();
+    const typeCounts = new Map<'movie' | 'series', number>();
+    const pool: Candidate[] = [];
+    for (const c of matched) {
+      const d = this.titleDocs[c.doc]!;
+      const t = d.title;
+      const genreOk = !f.genre || d.genreIds.includes(f.genre);
+      const typeOk = !f.type || t.type === f.type;
+      if (typeOk) {
+        for (const g of t.genres) {
+          const e = genreCounts.get(g.id);
+          if (e) e.count++;
+          else genreCounts.set(g.id, { id: g.id, name: g.name, count: 1 });
+        }
+      }
+      if (genreOk) typeCounts.set(t.type, (typeCounts.get(t.type) ?? 0) + 1);
+      if (genreOk && typeOk) pool.push(c);
+    }
+    const typedJoined = slotWords(specs).join('');
+    const affinity = params.affinity ?? NO_AFFINITY;
+    const year = this.currentYear();
+    const top = rankTop(
+      pool,
+      offset + limit,
+      (c) => {
+        const d = this.titleDocs[c.doc]!;
+        return COVERAGE_WEIGHT * c.coverage + c.text + popularityBoost(d.title.popularity, this.maxPopularity) + recencyBoost(d.title.year, year) + affinityBoost(d.genreIds, d.people, affinity);
+      },
+      (c) => this.phraseBonus(this.titleDocs[c.doc]!, c.fields, slots, typedJoined),
+      MAX_PHRASE_BONUS,
+      (c) => this.describe(c.doc),
+    ).slice(offset);
+    const terms = matchedTerms(slots);
+    return {
+      hits: top.map((r) => ({ titleId: r.id, name: r.name, score: Math.round(r.score * 1000) / 1000, matches: highlightTitle(this.titleDocs[r.item.doc]!.title, terms) })),
+      total: pool.length,
+      facets: {
+        genres: [...genreCounts.values()].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)).slice(0, 12),
+        types: [...typeCounts.entries()].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
+      },
+      didYouMean: pool.length <= 2 ? this.respell(specs, slots) : null,
+    };
+  }
+
+  private describe(doc: number): { popularity: number; name: string; id: string } {
+    const t = this.titleDocs[doc]!.title;
+    return { popularity: t.popularity, name: t.name, id: t.id };
+  }
+
+  /** Exact-name, name-start and phrase bonus for the title's name or one person's name, whichever is best. */
+  private phraseBonus(d: TitleDoc, fields: number, slots: readonly QuerySlot[], typedJoined: string): number {
+    let bonus = fields & NAME_BIT ? nameBonus(d.name, slots, typedJoined) : 0;
+    if (fields & PEOPLE_BITS) for (const p of d.peopleShapes) bonus = Math.max(bonus, PERSON_BONUS_FACTOR * nameBonus(p, slots, typedJoined));
+    return bonus;
+  }
+
+  /** Each word that matched nothing, replaced by the likeliest indexed word; null when nothing changes. */
+  private respell(specs: readonly SlotSpec[], slots: readonly QuerySlot[]): string | null {
+    let changed = false;
+    const words = specs.map((s, i) => {
+      const word = s.word ?? s.synonym ?? '';
+      if (!s.word || slots[i]!.terms.size > 0) return word;
+      const better = this.titles.correct(s.word);
+      if (!better) return word;
+      changed = true;
+      return better;
+    });
+    return changed ? words.join(' ') : null;
+  }
+
+  suggest(q: string, visibility: Visibility | undefined, limit = 6): Suggestions {
+    const out: Suggestions = { titles: [], people: [], genres: [] };
+    const specs = parseQuery(q);
+    if (specs.length === 0) return out;
+    const typedJoined = slotWords(specs).join('');
+
+    const slots = resolveSlots(specs, this.titles);
+    const required = Math.max(1, slots.filter((s) => !s.optional).length);
+    const titleCands = this.titles.search(slots, { primaryOnly: true, minCoverage: required, accept: (doc) => this.visible(this.titleDocs[doc]!, visibility) });
+    const topTitles = rankTop(
+      titleCands,
+      limit,
+      (c) => COVERAGE_WEIGHT * c.coverage + c.text + popularityBoost(this.titleDocs[c.doc]!.title.popularity, this.maxPopularity),
+      (c) => this.phraseBonus(this.titleDocs[c.doc]!, c.fields, slots, typedJoined),
+      MAX_PHRASE_BONUS,
+      (c) => this.describe(c.doc),
+    );
+    const titleTerms = matchedTerms(slots);
+    out.titles = topTitles.map((r) => {
+      const t = this.titleDocs[r.item.doc]!.title;
+      return { titleId: t.id, text: t.name, type: t.type, year: t.year, ranges: highlightRanges(t.name, titleTerms, TITLE_FIELDS[0]!) };
+    });
+
+    const eslots = resolveSlots(specs, this.entities);
+    const entityTerms = matchedTerms(eslots);
+    const people: { e: Entity; score: number; popularity: number; name: string; id: string; count: number }[] = [];
+    const entityCands = this.entities.search(eslots, { primaryOnly: true, minCoverage: required, accept: () => true });
+    // Cheap first pass: text only; visibility (which walks the person's titles) for the best few.
+    const shortlist = rankTop(
+      entityCands,
+      limit * 8,
+      (c) => COVERAGE_WEIGHT * c.coverage + c.text,
+      (c) => nameBonus(this.entityDocs[c.doc]!.name, eslots, typedJoined),
+      MAX_PHRASE_BONUS,
+      (c) => ({ popularity: this.entityDocs[c.doc]!.titles.size, name: this.entityDocs[c.doc]!.text, id: this.entityDocs[c.doc]!.key }),
+    );
+    for (const r of shortlist) {
+      const e = this.entityDocs[r.item.doc]!;
+      let count = 0;
+      let popularity = 0;
+      for (const titleId of e.titles) {
+        const d = this.titleDocs[this.docOfTitle.get(titleId)!]!;
+        if (!this.visible(d, visibility)) continue;
+        count++;
+        popularity += d.title.popularity;
+        if (count >= 50) break;
+      }
+      if (count === 0) continue;
+      people.push({ e, score: r.score + popularityBoost(popularity, this.maxPopularity * 5), popularity, name: e.text, id: e.key, count });
+    }
+    const best = topK(people, limit * 2, compareRanked);
+    out.people = best.filter((p) => p.e.kind === 'person').slice(0, Math.ceil(limit / 2)).map((p) => ({ name: p.e.text, titleCount: p.count, ranges: highlightRanges(p.e.text, entityTerms, ENTITY_FIELDS[0]!) }));
+    out.genres = best.filter((p) => p.e.kind === 'genre').slice(0, 3).map((p) => ({ id: p.e.genreId!, name: p.e.text, ranges: highlightRanges(p.e.text, entityTerms, ENTITY_FIELDS[0]!) }));
+    return out;
+  }
+
+  tasteOf(titleIds: readonly string[]): { genres: string[]; people: string[] }[] {
+    return titleIds.flatMap((id) => {
+      const doc = this.docOfTitle.get(id);
+      const d = doc === undefined ? null : this.titleDocs[doc];
+      return d ? [{ genres: d.genreIds, people: d.people }] : [];
+    });
+  }
+
+  /** Statistics for logs and the benchmark. */
+  stats(): { titles: number; terms: number; people: number } {
+    return { titles: this.size, terms: this.titles.termCount, people: [...this.entityByKey.values()].filter((e) => e.kind === 'person').length };
+  }
+}
+
+const matchedTerms = (slots: readonly QuerySlot[]): Set<string> => {
+  const out = new Set<string>();
+  for (const s of slots) for (const t of s.terms.keys()) out.add(t);
+  return out;
+};
+
+/** Spans of `value` whose words (or run-together pairs, or synonyms) are among `terms`, merged. */
+export function highlightRanges(value: string, terms: ReadonlySet<string>, spec: Pick<FieldSpec, 'joinPairs' | 'dropStopWords'>): [number, number][] {
+  const spans = indexTokens(value, spec).tokens.filter((t) => terms.has(t.term)).map((t): [number, number] => [t.start, t.end]);
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  return merged;
+}
+
+function highlightTitle(t: IndexableTitle, terms: ReadonlySet<string>): Highlight[] {
+  const fields: [HighlightField, readonly string[], FieldSpec][] = [
+    ['name', [t.name], TITLE_FIELDS[0]!],
+    ['cast', t.cast, TITLE_FIELDS[1]!],
+    ['directors', t.directors, TITLE_FIELDS[2]!],
+    ['genres', t.genres.map((g) => g.name), TITLE_FIELDS[3]!],
+    ['episodes', t.episodes, TITLE_FIELDS[4]!],
+    ['synopsis', [t.synopsis], TITLE_FIELDS[5]!],
+  ];
+  const out: Highlight[] = [];
+  for (const [field, values, spec] of fields) {
+    let n = 0;
+    for (const value of values) {
+      const ranges = highlightRanges(value, terms, spec);
+      if (ranges.length === 0) continue;
+      out.push({ field, value, ranges });
+      if (++n >= 3) break;
+    }
+  }
+  return out;
+}
+
+/** Folded, trimmed form of a query, for caches and logs. */
+export const normaliseQuery = (q: string): string => fold(q).trim().replace(/\s+/g, ' ');

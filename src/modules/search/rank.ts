@@ -1,0 +1,176 @@
+import type { QuerySlot } from './textIndex.ts';
+
+/**
+ * Ranking, as pure functions. A result's score is, in order of weight: how many query words it
+ * matched (coverage), how well (field weight times match quality, plus exact-title and phrase
+ * bonuses), then popularity, recency and the profile's taste. Equal scores fall back to
+ * popularity, then name, then id, so the order is always the same.
+ */
+export const COVERAGE_WEIGHT = 50;
+export const EXACT_NAME_BONUS = 12;
+export const NAME_START_BONUS = 6;
+export const NAME_PHRASE_BONUS = 3;
+export const MAX_POPULARITY_BOOST = 3;
+export const MAX_RECENCY_BOOST = 1;
+export const MAX_AFFINITY_BOOST = 4;
+
+const ARTICLES = new Set(['the', 'a', 'an']);
+
+/** A name prepared once for `nameBonus`: its words, run together, and without a leading article. */
+export interface NameShape {
+  terms: readonly string[];
+  joined: string;
+  core: readonly string[];
+  coreJoined: string;
+}
+
+export function nameShape(terms: readonly string[]): NameShape {
+  const core = terms.length > 1 && ARTICLES.has(terms[0]!) ? terms.slice(1) : terms;
+  return { terms, joined: terms.join(''), core, coreJoined: core.join('') };
+}
+
+/**
+ * Bonus for matching a name as a whole, at its start, or as a phrase inside it; scaled by the
+ * weakest word match. `typedJoined` is the query's words run together, so "toystory" counts as
+ * the exact name "Toy Story". A leading article on the name is optional.
+ */
+export function nameBonus(name: NameShape, slots: readonly QuerySlot[], typedJoined: string): number {
+  const n = slots.length;
+  if (n === 0 || name.terms.length === 0) return 0;
+  if (name.joined === typedJoined || name.coreJoined === typedJoined) return EXACT_NAME_BONUS;
+  let best = 0;
+  for (const terms of name.core === name.terms ? [name.terms] : [name.terms, name.core]) {
+    for (let start = 0; start + n <= terms.length; start++) {
+      let q = 1;
+      for (let k = 0; k < n && q > 0; k++) q = Math.min(q, slots[k]!.terms.get(terms[start + k]!) ?? 0);
+      if (q === 0) continue;
+      const bonus = start === 0 && n === terms.length ? EXACT_NAME_BONUS : start === 0 ? NAME_START_BONUS : n > 1 ? NAME_PHRASE_BONUS : 0;
+      best = Math.max(best, bonus * q);
+    }
+  }
+  return best;
+}
+
+/** 0..MAX on a log scale relative to the most popular title. */
+export const popularityBoost = (popularity: number, maxPopularity: number): number =>
+  maxPopularity > 0 && popularity > 0 ? (MAX_POPULARITY_BOOST * Math.log1p(popularity)) / Math.log1p(maxPopularity) : 0;
+
+/** Full for this year's titles, fading to nothing over 25 years. */
+export const recencyBoost = (year: number | null, currentYear: number): number =>
+  year === null ? 0 : MAX_RECENCY_BOOST * Math.min(1, Math.max(0, 1 - (currentYear - year) / 25));
+
+/** A profile's taste: weights in 0..1 for genre ids and people (folded names). */
+export interface Affinity {
+  genres: ReadonlyMap<string, number>;
+  people: ReadonlyMap<string, number>;
+}
+
+export const NO_AFFINITY: Affinity = { genres: new Map(), people: new Map() };
+
+/** Taste from the titles a profile watched (most recent first; recent ones count more). */
+export function affinityFrom(watched: readonly { genres: readonly string[]; people: readonly string[] }[]): Affinity {
+  const genres = new Map<string, number>();
+  const people = new Map<string, number>();
+  watched.forEach((t, i) => {
+    const w = 1 / (1 + i / 10);
+    for (const g of t.genres) genres.set(g, (genres.get(g) ?? 0) + w);
+    for (const p of t.people) people.set(p, (people.get(p) ?? 0) + w);
+  });
+  const normalise = (m: Map<string, number>) => {
+    const max = Math.max(0, ...m.values());
+    for (const [k, v] of m) m.set(k, max > 0 ? v / max : 0);
+    return m;
+  };
+  return { genres: normalise(genres), people: normalise(people) };
+}
+
+export function affinityBoost(genres: readonly string[], people: readonly string[], a: Affinity): number {
+  if (a.genres.size === 0 && a.people.size === 0) return 0;
+  let g = 0;
+  for (const id of genres) g = Math.max(g, a.genres.get(id) ?? 0);
+  let p = 0;
+  for (const name of people) p = Math.max(p, a.people.get(name) ?? 0);
+  return (MAX_AFFINITY_BOOST / 2) * (g + p);
+}
+
+export interface Ranked {
+  score: number;
+  popularity: number;
+  name: string;
+  id: string;
+}
+
+export const compareRanked = (a: Ranked, b: Ranked): number =>
+  b.score - a.score || b.popularity - a.popularity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The first `k` items in `cmp` order, without sorting them all. */
+export function topK<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => number): T[] {
+  const top: T[] = [];
+  if (k <= 0) return top;
+  for (const item of items) {
+    if (top.length === k && cmp(item, top[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(item, top[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, item);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
+/**
+ * The first `k` candidates by full score, where full score = `cheap(c)` + `bonus(c)` and
+ * 0 <= bonus <= `maxBonus`. The bonus (phrase matching) is the costly part, so it is only
+ * computed for candidates whose cheap score, plus the largest possible bonus, can still reach
+ * the k-th best cheap score; the rest cannot make the top k. Exact, not an approximation.
+ */
+export function rankTop<C>(cands: readonly C[], k: number, cheap: (c: C) => number, bonus: (c: C) => number, maxBonus: number, describe: (c: C) => Omit<Ranked, 'score'>): (Ranked & { item: C })[] {
+  const n = cands.length;
+  if (k <= 0 || n === 0) return [];
+  const base = new Float64Array(n);
+  for (let i = 0; i < n; i++) base[i] = cheap(cands[i]!);
+  let floor = -Infinity;
+  if (n > k) {
+    // Min-heap of the k largest cheap scores; its root is the k-th largest.
+    const heap = new Float64Array(k);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const v = base[i]!;
+      if (size < k) {
+        let j = size++;
+        heap[j] = v;
+        while (j > 0) {
+          const parent = (j - 1) >> 1;
+          if (heap[parent]! <= heap[j]!) break;
+          [heap[parent], heap[j]] = [heap[j]!, heap[parent]!];
+          j = parent;
+        }
+      } else if (v > heap[0]!) {
+        heap[0] = v;
+        let j = 0;
+        for (;;) {
+          const l = 2 * j + 1;
+          const r = l + 1;
+          let m = j;
+          if (l < k && heap[l]! < heap[m]!) m = l;
+          if (r < k && heap[r]! < heap[m]!) m = r;
+          if (m === j) break;
+          [heap[m], heap[j]] = [heap[j]!, heap[m]!];
+          j = m;
+        }
+      }
+    }
+    floor = heap[0]! - maxBonus;
+  }
+  const pool: (Ranked & { item: C })[] = [];
+  for (let i = 0; i < n; i++) {
+    if (base[i]! < floor) continue;
+    const c = cands[i]!;
+    pool.push({ ...describe(c), score: base[i]! + bonus(c), item: c });
+  }
+  return topK(pool, k, compareRanked);
+}
