@@ -247,6 +247,8 @@ const lines = [
 ];
 if (!args.json || process.stdout.isTTY) {
   console.log(lines.join('\n'));
+  const slowest = (qs: string[], times: number[]) => times.map((t, i) => [t, qs[i]!] as const).sort((a, b) => b[0] - a[0]).slice(0, 8).map(([t, q]) => `${round(t, 1)} ms ${JSON.stringify(q)}`).join(', ');
+  console.log(`\nslowest searches: ${slowest(searchQueries, searchMs)}\nslowest suggests: ${slowest(suggestQueries, suggestMs)}`);
   if (misses.length) console.log(`\nmissed (not in top 5), ${misses.length}:\n  ${misses.slice(0, 25).join('\n  ')}`);
 }
 if (args.json) console.log(JSON.stringify(result));

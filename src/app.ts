@@ -14,6 +14,7 @@ import { createLogger } from './platform/logger.ts';
 import { createMetrics, instrumentHttp } from './platform/metrics.ts';
 import { type ObjectStore, localObjectStore, s3ObjectStore } from './platform/objects/index.ts';
 import { memoryRateLimiter } from './platform/ratelimit/index.ts';
+import { steeringModule, type SteeringService } from './modules/delivery/index.ts';
 import { type CatalogService, catalogMigrations, catalogModule } from './modules/catalog/index.ts';
 import { type IdentityService, PLANS, identityMigrations, identityModule } from './modules/identity/index.ts';
 import { playbackMigrations, playbackModule, type PlaybackService } from './modules/playback/index.ts';
@@ -41,6 +42,8 @@ export interface Marquee {
     playback: PlaybackService;
     experiments: ExperimentsService;
     search: SearchService;
+    /** Present when this process runs the steering role. */
+    steering: SteeringService | undefined;
   };
   readonly media: { ffmpegPath: string; ffprobePath: string };
   /** Starts delivering outbox events to in-process subscribers (the api role does this). */
@@ -71,7 +74,20 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
   const catalog = catalogModule({ db, objects, auth });
   const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, ...media, encodePreset: config.encodePreset, log: log.child({ module: 'studio' }) });
   const viewing = viewingModule({ db, catalog: catalog.service, auth });
-  const playback = playbackModule({ db, objects, catalog: catalog.service, studio: studio.service, viewing: viewing.service, auth, metrics, urlSecret: config.urlSigningSecret, urlTtlSec: config.playbackUrlTtlSec });
+  const steering = config.roles.includes('steering') ? steeringModule({ secret: config.urlSigningSecret, metrics, log: log.child({ module: 'steering' }), checkIntervalMs: config.steeringCheckIntervalMs }) : undefined;
+  const playback = playbackModule({
+    db,
+    objects,
+    catalog: catalog.service,
+    studio: studio.service,
+    viewing: viewing.service,
+    auth,
+    metrics,
+    urlSecret: config.urlSigningSecret,
+    urlTtlSec: config.playbackUrlTtlSec,
+    ...(steering ? { cdn: (region: string) => steering.service.choose(region) } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   const experiments = experimentsModule({
     db,
     auth,
@@ -122,9 +138,10 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     }
   });
 
-  for (const routes of [identity.routes, profiles.routes, catalog.routes, studio.routes, viewing.routes, playback.routes, playback.media, recommend.routes, search.routes, experiments.routes]) {
+  for (const routes of [identity.routes, profiles.routes, catalog.routes, studio.routes, viewing.routes, playback.routes, playback.media, recommend.routes, search.routes, experiments.routes, ...(steering ? [steering.routes] : [])]) {
     await app.register(routes);
   }
+  steering?.service.start();
   await registerWebApp(app);
 
   return {
@@ -135,7 +152,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     objects,
     queue,
     jobs: { ...studio.jobs },
-    services: { identity: identity.service, profiles: profiles.service, catalog: catalog.service, studio: studio.service, viewing: viewing.service, playback: playback.service, search: search.service, experiments: experiments.service },
+    services: { identity: identity.service, profiles: profiles.service, catalog: catalog.service, studio: studio.service, viewing: viewing.service, playback: playback.service, search: search.service, experiments: experiments.service, steering: steering?.service },
     media,
     startEventRelay(subscribers) {
       const counted = metrics.counter('marquee_domain_events_total', 'Domain events delivered from the outbox', ['type']);
@@ -145,6 +162,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     },
     async close() {
       search.service.stop();
+      await steering?.service.stop();
       await app.close();
       // Acknowledged progress is already committed; this writes what arrived during shutdown.
       await viewing.service.flush();

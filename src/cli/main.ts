@@ -7,6 +7,9 @@ import { ConfigError, loadConfig } from '../platform/config.ts';
 import { startWorker, type RunningWorker } from '../platform/jobs/index.ts';
 import { seedDemo } from '../demo/seedDemo.ts';
 import { JobFailedError } from '../modules/studio/index.ts';
+import { createEdge } from '../modules/delivery/index.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createMetrics } from '../platform/metrics.ts';
 import { terminalReporter } from './progress.ts';
 
 async function boot(): Promise<Marquee> {
@@ -144,6 +147,64 @@ program
       await w.stop();
       await m.close();
     }
+  });
+
+const byteSize = (v: string): number => {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('must be a byte count such as 536870912, 512MB or 2GiB');
+  const n = Math.floor(Number(m[1]) * 1024 ** 'bkmgt'.indexOf((m[2] || 'b').toLowerCase()));
+  if (n < 1) throw new InvalidArgumentError('must be at least one byte');
+  return n;
+};
+
+const portNumber = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
+  return n;
+};
+
+program
+  .command('edge')
+  .description('run an edge cache: serves signed /media URLs from memory, filling from the origin, and registers with steering')
+  .requiredOption('--region <region>', 'region this edge serves (matched against the client country/region)')
+  .requiredOption('--capacity <bytes>', 'cache size in bytes (suffixes KB, MB, GB allowed)', byteSize)
+  .requiredOption('--origin <url>', 'origin (api role) base URL to fill misses from')
+  .option('--port <port>', 'port to listen on (0: any free port)', portNumber, 0)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--steering <url>', 'steering base URL (default: the origin)')
+  .option('--public-url <url>', 'base URL players use to reach this edge (default http://<host>:<port>)')
+  .option('--id <id>', 'edge id (default edge-<region>-<hostname>-<port>)')
+  .option('--admission <policy>', 'cache admission: tinylfu or lru', 'tinylfu')
+  .option('--heartbeat-ms <ms>', 'how often to report to steering', positiveInt, 5000)
+  .action(async (opts: { region: string; capacity: number; origin: string; port: number; host: string; steering?: string; publicUrl?: string; id?: string; admission: string; heartbeatMs: number }) => {
+    if (opts.admission !== 'tinylfu' && opts.admission !== 'lru') program.error('error: --admission must be tinylfu or lru', { exitCode: 2 });
+    let config;
+    try {
+      config = loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
+    const log = createLogger(config.logLevel).child({ role: 'edge', region: opts.region });
+    const edge = await createEdge({
+      region: opts.region,
+      capacityBytes: opts.capacity,
+      admission: opts.admission as 'tinylfu' | 'lru',
+      originUrl: opts.origin,
+      secret: config.urlSigningSecret,
+      heartbeatMs: opts.heartbeatMs,
+      metrics: createMetrics(),
+      log,
+      ...(opts.steering ? { steeringUrl: opts.steering } : {}),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+      ...(opts.id ? { id: opts.id } : {}),
+    });
+    const url = await edge.listen(opts.port, opts.host);
+    process.stdout.write(`${JSON.stringify({ edge: edge.id, url, region: opts.region, capacityBytes: opts.capacity })}\n`);
+    onShutdown(() => edge.close());
   });
 
 program

@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   FFMPEG_PATH: z.string().optional(),
   FFPROBE_PATH: z.string().optional(),
   VMAF_MODEL_PATH: z.string().optional(),
+  STEERING_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 });
 
 export interface Config {
@@ -72,6 +73,8 @@ export interface Config {
   readonly ffmpegPath: string | undefined;
   readonly ffprobePath: string | undefined;
   readonly vmafModelPath: string | undefined;
+  /** Steering health-checks every edge this often; two failures in a row mark it unhealthy. */
+  readonly steeringCheckIntervalMs: number;
 }
 
 export interface S3Config {
@@ -134,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     vmafModelPath: e.VMAF_MODEL_PATH,
+    steeringCheckIntervalMs: e.STEERING_CHECK_INTERVAL_MS,
   });
 }
 

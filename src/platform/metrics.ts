@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
   counter(name: string, help: string, labelNames?: readonly string[]): Counter<string>;
   histogram(name: string, help: string, labelNames?: readonly string[], buckets?: number[]): Histogram<string>;
+  /** A gauge; with `collect`, its value is computed each time metrics are scraped. */
+  gauge(name: string, help: string, labelNames?: readonly string[], collect?: (g: Gauge<string>) => void): Gauge<string>;
 }
 
 export function createMetrics(): Metrics {
@@ -15,6 +17,8 @@ export function createMetrics(): Metrics {
     counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),
     histogram: (name, help, labelNames = [], buckets) =>
       new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) }),
+    gauge: (name, help, labelNames = [], collect) =>
+      new Gauge({ name, help, labelNames, registers: [registry], ...(collect ? { collect(this: Gauge<string>) { collect(this); } } : {}) }),
   };
 }
 

@@ -8,10 +8,11 @@ import type { ViewingService } from '../viewing/index.ts';
 import { mediaRoutes } from './mediaRoutes.ts';
 import { playbackMigrations } from './migrations.ts';
 import { playbackRoutes } from './routes.ts';
-import { type PlaybackService, playbackService } from './service.ts';
+import { type CdnChooser, type PlaybackService, playbackService } from './service.ts';
 
 export { playbackMigrations };
-export type { PlaybackService, PlaybackStart } from './service.ts';
+export type { CdnChooser, PlaybackService, PlaybackStart } from './service.ts';
+export { alternatesQuery, checkAlternates, checkMediaToken, mediaPathPrefix, type MediaToken, type TokenCheck } from './signedUrl.ts';
 export { PLAN_LIMITS } from './streamLimits.ts';
 
 export interface PlaybackModuleOptions {
@@ -24,9 +25,13 @@ export interface PlaybackModuleOptions {
   metrics: Metrics;
   urlSecret: string;
   urlTtlSec: number;
+  /** Steering's edge choice; absent: the origin serves media. */
+  cdn?: CdnChooser;
+  /** The origin's public base URL, the last-resort media alternative; default: the request's host. */
+  publicUrl?: string;
 }
 
 export function playbackModule(o: PlaybackModuleOptions): { service: PlaybackService; routes: ReturnType<typeof playbackRoutes>; media: ReturnType<typeof mediaRoutes> } {
-  const service = playbackService({ db: o.db, catalog: o.catalog, studio: o.studio, viewing: o.viewing, urlSecret: o.urlSecret, urlTtlSec: o.urlTtlSec });
-  return { service, routes: playbackRoutes(service, o.auth), media: mediaRoutes(o.objects, o.urlSecret, o.metrics) };
+  const service = playbackService({ db: o.db, catalog: o.catalog, studio: o.studio, viewing: o.viewing, urlSecret: o.urlSecret, urlTtlSec: o.urlTtlSec, ...(o.cdn ? { cdn: o.cdn } : {}) });
+  return { service, routes: playbackRoutes(service, o.auth, o.publicUrl), media: mediaRoutes(o.objects, o.urlSecret, o.metrics) };
 }

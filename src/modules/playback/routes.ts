@@ -9,7 +9,7 @@ const positionBody = {
   properties: { positionSec: { type: 'number', minimum: 0, maximum: 1e6 } },
 } as const;
 
-export function playbackRoutes(service: PlaybackService, auth: Authenticator) {
+export function playbackRoutes(service: PlaybackService, auth: Authenticator, publicUrl?: string) {
   return async (app: FastifyInstance) => {
     app.post<{ Params: { videoId: string }; Body: StartRequest | undefined }>(
       '/api/v1/playback/:videoId/start',
@@ -32,7 +32,7 @@ export function playbackRoutes(service: PlaybackService, auth: Authenticator) {
           },
         },
       },
-      async (request) => service.start(await auth.profile(request), request.params.videoId, request.body ?? {}),
+      async (request) => service.start(await auth.profile(request), request.params.videoId, request.body ?? {}, { originUrl: publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}` }),
     );
 
     app.post<{ Params: { playbackId: string }; Body: { positionSec: number } }>('/api/v1/playback/:playbackId/heartbeat', { schema: { body: positionBody } }, async (request, reply) => {

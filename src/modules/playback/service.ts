@@ -5,7 +5,7 @@ import { type CatalogService, isRatingAllowed } from '../catalog/index.ts';
 import type { ProfileCaller } from '../identity/index.ts';
 import type { StudioService } from '../studio/index.ts';
 import type { ViewingService } from '../viewing/index.ts';
-import { mediaPathPrefix } from './signedUrl.ts';
+import { alternatesQuery, mediaPathPrefix } from './signedUrl.ts';
 import { PLAN_LIMITS, SESSION_IDLE_SEC, allowedHeights } from './streamLimits.ts';
 
 type SessionRow = {
@@ -43,6 +43,9 @@ export interface StartRequest {
   capabilities?: { codecs?: string[]; maxHeight?: number };
 }
 
+/** Steering's choice of edge base URLs for a client region (primary first); empty when no edge is up. */
+export type CdnChooser = (clientRegion: string) => string[];
+
 export interface PlaybackDeps {
   db: Kysely<object>;
   catalog: CatalogService;
@@ -50,6 +53,8 @@ export interface PlaybackDeps {
   viewing: ViewingService;
   urlSecret: string;
   urlTtlSec: number;
+  /** Picks edges for a session; without it (or with no edges up) media comes from the origin. */
+  cdn?: CdnChooser;
   clock?: () => number;
 }
 
@@ -65,7 +70,7 @@ export function playbackService(d: PlaybackDeps) {
 
   return {
     /** Entitlements first (title visible, rating, region, screens), then a signed session. */
-    async start(caller: ProfileCaller, videoId: string, req: StartRequest): Promise<PlaybackStart> {
+    async start(caller: ProfileCaller, videoId: string, req: StartRequest, ctx: { originUrl?: string } = {}): Promise<PlaybackStart> {
       const item = await d.catalog.playableItem(videoId);
       const video = await d.studio.video(videoId);
       if (!item || !video || !item.published) throw notFound('video_not_found', 'No such video');
@@ -99,17 +104,22 @@ export function playbackService(d: PlaybackDeps) {
         .values({ id: playbackId, account_id: caller.accountId, profile_id: caller.profile.id, video_id: videoId, device_id: req.deviceId ?? null, status: 'active', position_sec: 0, started_at: nowIso(now), last_seen_at: nowIso(now), expires_at: nowIso(expiresAtSec * 1000) })
         .execute();
       const prefix = mediaPathPrefix(d.urlSecret, { playbackId, assetId: video.assetId, expiresAtSec });
+      // Edges first (the manifests point at the primary), the origin as the last resort.
+      const edges = d.cdn?.(caller.country) ?? [];
+      const primary = edges[0] ?? '';
+      const alternates = ctx.originUrl ? [...edges, ctx.originUrl] : edges;
+      const dashQuery = edges.length > 0 ? `?${alternatesQuery(d.urlSecret, playbackId, alternates)}` : '';
       const heights = allowedHeights(video.renditions.map((r) => r.height), limits.maxHeight, req.capabilities?.maxHeight);
       return {
         playbackId,
         videoId,
         titleId: item.titleId,
         episodeId: item.episodeId,
-        manifests: { dash: `${prefix}/${video.files.dash}`, hls: `${prefix}/${video.files.hls}` },
+        manifests: { dash: `${primary}${prefix}/${video.files.dash}${dashQuery}`, hls: `${primary}${prefix}/${video.files.hls}` },
         resumePositionSec: await d.viewing.resumePositionSec(caller.profile.id, videoId),
         durationSec: video.durationSec ?? 0,
         expiresAt: nowIso(expiresAtSec * 1000),
-        cdn: { primary: '', backups: [] },
+        cdn: { primary, backups: edges.length > 0 ? alternates.slice(1) : [] },
         tracks: {
           video: video.renditions.map((r) => ({ height: r.height, width: r.width, bitrateKbps: r.videoKbps, codec: r.codec })).sort((a, b) => b.height - a.height),
           maxHeight: Math.max(...heights),

@@ -30,3 +30,31 @@ export function checkMediaToken(secret: string, rawToken: string, assetId: strin
   if (token.expiresAtSec < nowSec) return { ok: false, reason: 'expired' };
   return { ok: true, token };
 }
+
+/**
+ * The delivery alternatives (edge base URLs, then the origin) of one session travel in the
+ * manifest URL's query, signed, so an edge can list them in the manifest without a database
+ * and nobody can point someone else's player at a host of their choosing.
+ */
+const signAlternates = (secret: string, playbackId: string, encoded: string): string =>
+  createHmac('sha256', secret).update(`alt:${playbackId}:${encoded}`).digest('base64url').slice(0, 32);
+
+export function alternatesQuery(secret: string, playbackId: string, baseUrls: readonly string[]): string {
+  const encoded = Buffer.from(JSON.stringify(baseUrls)).toString('base64url');
+  return `alt=${encoded}&altsig=${signAlternates(secret, playbackId, encoded)}`;
+}
+
+/** The signed alternatives, or undefined when absent, malformed or not signed by us. */
+export function checkAlternates(secret: string, playbackId: string, alt: string | undefined, altsig: string | undefined): string[] | undefined {
+  if (!alt || !altsig || alt.length > 4000 || !/^[A-Za-z0-9_-]+$/.test(alt)) return undefined;
+  const expected = Buffer.from(signAlternates(secret, playbackId, alt));
+  const given = Buffer.from(altsig);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  try {
+    const list: unknown = JSON.parse(Buffer.from(alt, 'base64url').toString('utf8'));
+    if (!Array.isArray(list) || !list.every((u) => typeof u === 'string' && /^https?:\/\//.test(u))) return undefined;
+    return list as string[];
+  } catch {
+    return undefined;
+  }
+}

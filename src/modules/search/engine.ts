@@ -1,6 +1,6 @@
 import { type CatalogViewer, type IndexableTitle, maturityRank } from '../catalog/index.ts';
 import { type SlotSpec, parseQuery, resolveSlots, slotWords } from './query.ts';
-import { type Affinity, COVERAGE_WEIGHT, EXACT_NAME_BONUS, NO_AFFINITY, type NameShape, affinityBoost, compareRanked, nameBonus, nameShape, popularityBoost, rankTop, recencyBoost, topK } from './rank.ts';
+import { type Affinity, COVERAGE_WEIGHT, EXACT_NAME_BONUS, MAX_POPULARITY_BOOST, NAME_START_BONUS, NO_AFFINITY, type NameShape, affinityBoost, compareRanked, nameBonus, nameShape, popularityBoost, rankTop, recencyBoost, topK } from './rank.ts';
 import { type Candidate, type FieldSpec, type QuerySlot, TextIndex } from './textIndex.ts';
 import { fold, indexTokens, tokenize } from './text.ts';
 
@@ -99,11 +99,15 @@ interface TitleDoc {
   rank: number;
   regions: ReadonlySet<string>;
   name: NameShape;
+  /** log(1 + popularity), for the popularity boost. */
+  logPopularity: number;
   genreIds: string[];
   /** Folded names of cast and directors, for taste. */
   people: string[];
   /** The same names prepared for phrase matching ("tom hanks" as one person, not two). */
   peopleShapes: NameShape[];
+  /** Whether the title or any person on it has a one-word name (after a leading article). */
+  singleWordName: boolean;
 }
 
 /** Fields (bit per field, in TITLE_FIELDS order) whose matches earn phrase bonuses. */
@@ -170,10 +174,14 @@ export class EmbeddedSearchEngine implements SearchBackend {
       rank: maturityRank(title.maturityRating),
       regions: new Set(title.regions),
       name: nameShape(tokenize(title.name).map((t) => t.term)),
+      logPopularity: Math.log1p(Math.max(0, title.popularity)),
       genreIds: title.genres.map((g) => g.id),
       people: people.map(personKey),
       peopleShapes: people.map((p) => nameShape(tokenize(p).map((t) => t.term))),
+      singleWordName: false,
     };
+    const d = this.titleDocs[doc]!;
+    d.singleWordName = [d.name, ...d.peopleShapes].some((n) => n.core.length <= 1);
     this.docOfTitle.set(title.id, doc);
     this.maxPopularity = Math.max(this.maxPopularity, title.popularity);
     for (const name of people) this.link('person', personKey(name), name, title.id);
@@ -267,16 +275,18 @@ export class EmbeddedSearchEngine implements SearchBackend {
     }
     const typedJoined = slotWords(specs).join('');
     const affinity = params.affinity ?? NO_AFFINITY;
+    const tasteful = affinity.genres.size > 0 || affinity.people.size > 0;
     const year = this.currentYear();
+    const popScale = this.maxPopularity > 0 ? MAX_POPULARITY_BOOST / Math.log1p(this.maxPopularity) : 0;
     const top = rankTop(
       pool,
       offset + limit,
       (c) => {
         const d = this.titleDocs[c.doc]!;
-        return COVERAGE_WEIGHT * c.coverage + c.text + popularityBoost(d.title.popularity, this.maxPopularity) + recencyBoost(d.title.year, year) + affinityBoost(d.genreIds, d.people, affinity);
+        return COVERAGE_WEIGHT * c.coverage + c.text + d.logPopularity * popScale + recencyBoost(d.title.year, year) + (tasteful ? affinityBoost(d.genreIds, d.people, affinity) : 0);
       },
       (c) => this.phraseBonus(this.titleDocs[c.doc]!, c.fields, slots, typedJoined),
-      MAX_PHRASE_BONUS,
+      (c) => this.phraseBound(this.titleDocs[c.doc]!, c.fields, slots.length),
       (c) => this.describe(c.doc),
     ).slice(offset);
     const terms = matchedTerms(slots);
@@ -294,6 +304,13 @@ export class EmbeddedSearchEngine implements SearchBackend {
   private describe(doc: number): { popularity: number; name: string; id: string } {
     const t = this.titleDocs[doc]!.title;
     return { popularity: t.popularity, name: t.name, id: t.id };
+  }
+
+  /** The most `phraseBonus` can give: nothing without a name or person match; one word cannot match a longer name whole. */
+  private phraseBound(d: TitleDoc, fields: number, words: number): number {
+    if (!(fields & (NAME_BIT | PEOPLE_BITS))) return 0;
+    if (words > 1 || d.singleWordName) return MAX_PHRASE_BONUS;
+    return NAME_START_BONUS;
   }
 
   /** Exact-name, name-start and phrase bonus for the title's name or one person's name, whichever is best. */
@@ -322,6 +339,7 @@ export class EmbeddedSearchEngine implements SearchBackend {
     const specs = parseQuery(q);
     if (specs.length === 0) return out;
     const typedJoined = slotWords(specs).join('');
+    const popScale = this.maxPopularity > 0 ? MAX_POPULARITY_BOOST / Math.log1p(this.maxPopularity) : 0;
 
     const slots = resolveSlots(specs, this.titles);
     const required = Math.max(1, slots.filter((s) => !s.optional).length);
@@ -329,9 +347,9 @@ export class EmbeddedSearchEngine implements SearchBackend {
     const topTitles = rankTop(
       titleCands,
       limit,
-      (c) => COVERAGE_WEIGHT * c.coverage + c.text + popularityBoost(this.titleDocs[c.doc]!.title.popularity, this.maxPopularity),
+      (c) => COVERAGE_WEIGHT * c.coverage + c.text + this.titleDocs[c.doc]!.logPopularity * popScale,
       (c) => this.phraseBonus(this.titleDocs[c.doc]!, c.fields, slots, typedJoined),
-      MAX_PHRASE_BONUS,
+      (c) => this.phraseBound(this.titleDocs[c.doc]!, c.fields, slots.length),
       (c) => this.describe(c.doc),
     );
     const titleTerms = matchedTerms(slots);
@@ -350,7 +368,7 @@ export class EmbeddedSearchEngine implements SearchBackend {
       limit * 8,
       (c) => COVERAGE_WEIGHT * c.coverage + c.text,
       (c) => nameBonus(this.entityDocs[c.doc]!.name, eslots, typedJoined),
-      MAX_PHRASE_BONUS,
+      () => MAX_PHRASE_BONUS,
       (c) => ({ popularity: this.entityDocs[c.doc]!.titles.size, name: this.entityDocs[c.doc]!.text, id: this.entityDocs[c.doc]!.key }),
     );
     for (const r of shortlist) {

@@ -38,6 +38,14 @@ export function nameBonus(name: NameShape, slots: readonly QuerySlot[], typedJoi
   const n = slots.length;
   if (n === 0 || name.terms.length === 0) return 0;
   if (name.joined === typedJoined || name.coreJoined === typedJoined) return EXACT_NAME_BONUS;
+  if (n === 1) {
+    // One word can only earn the whole-name or name-start bonus: two lookups, not a scan.
+    const terms = slots[0]!.terms;
+    const q = Math.max(terms.get(name.terms[0]!) ?? 0, terms.get(name.core[0]!) ?? 0);
+    if (q === 0) return 0;
+    const whole = name.core.length === 1 && (terms.get(name.core[0]!) ?? 0) === q;
+    return (whole ? EXACT_NAME_BONUS : NAME_START_BONUS) * q;
+  }
   let best = 0;
   for (const terms of name.core === name.terms ? [name.terms] : [name.terms, name.core]) {
     for (let start = 0; start + n <= terms.length; start++) {
@@ -124,11 +132,18 @@ export function topK<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => numb
 
 /**
  * The first `k` candidates by full score, where full score = `cheap(c)` + `bonus(c)` and
- * 0 <= bonus <= `maxBonus`. The bonus (phrase matching) is the costly part, so it is only
- * computed for candidates whose cheap score, plus the largest possible bonus, can still reach
- * the k-th best cheap score; the rest cannot make the top k. Exact, not an approximation.
+ * 0 <= bonus(c) <= `bonusBound(c)`. The bonus (phrase matching) is the costly part, so it is only
+ * computed for candidates whose cheap score plus their largest possible bonus can still reach the
+ * k-th best cheap score; the rest cannot make the top k. Exact, not an approximation.
  */
-export function rankTop<C>(cands: readonly C[], k: number, cheap: (c: C) => number, bonus: (c: C) => number, maxBonus: number, describe: (c: C) => Omit<Ranked, 'score'>): (Ranked & { item: C })[] {
+export function rankTop<C>(
+  cands: readonly C[],
+  k: number,
+  cheap: (c: C) => number,
+  bonus: (c: C) => number,
+  bonusBound: (c: C) => number,
+  describe: (c: C) => Omit<Ranked, 'score'>,
+): (Ranked & { item: C })[] {
   const n = cands.length;
   if (k <= 0 || n === 0) return [];
   const base = new Float64Array(n);
@@ -142,35 +157,42 @@ export function rankTop<C>(cands: readonly C[], k: number, cheap: (c: C) => numb
       const v = base[i]!;
       if (size < k) {
         let j = size++;
-        heap[j] = v;
         while (j > 0) {
           const parent = (j - 1) >> 1;
-          if (heap[parent]! <= heap[j]!) break;
-          [heap[parent], heap[j]] = [heap[j]!, heap[parent]!];
+          if (heap[parent]! <= v) break;
+          heap[j] = heap[parent]!;
           j = parent;
         }
+        heap[j] = v;
       } else if (v > heap[0]!) {
-        heap[0] = v;
         let j = 0;
         for (;;) {
           const l = 2 * j + 1;
-          const r = l + 1;
-          let m = j;
-          if (l < k && heap[l]! < heap[m]!) m = l;
-          if (r < k && heap[r]! < heap[m]!) m = r;
-          if (m === j) break;
-          [heap[m], heap[j]] = [heap[j]!, heap[m]!];
+          if (l >= k) break;
+          const m = l + 1 < k && heap[l + 1]! < heap[l]! ? l + 1 : l;
+          if (heap[m]! >= v) break;
+          heap[j] = heap[m]!;
           j = m;
         }
+        heap[j] = v;
       }
     }
-    floor = heap[0]! - maxBonus;
+    floor = heap[0]!;
   }
-  const pool: (Ranked & { item: C })[] = [];
+  const full = new Float64Array(n);
+  const survivors: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (base[i]! < floor) continue;
     const c = cands[i]!;
-    pool.push({ ...describe(c), score: base[i]! + bonus(c), item: c });
+    if (base[i]! + bonusBound(c) < floor) continue;
+    full[i] = base[i]! + bonus(c);
+    survivors.push(i);
   }
-  return topK(pool, k, compareRanked);
+  const described = new Map<number, Omit<Ranked, 'score'>>();
+  const about = (i: number) => {
+    let d = described.get(i);
+    if (!d) described.set(i, (d = describe(cands[i]!)));
+    return d;
+  };
+  const top = topK(survivors, k, (a, b) => full[b]! - full[a]! || compareRanked({ score: 0, ...about(a) }, { score: 0, ...about(b) }));
+  return top.map((i) => ({ ...about(i), score: full[i]!, item: cands[i]! }));
 }

@@ -146,7 +146,8 @@ export class TextIndex {
     for (const t of this.stems.get(stem(word)) ?? []) put(t, STEM_QUALITY, false);
     const budget = typoBudget(word.length);
     if (budget === 0 && prefix) {
-      for (const t of this.vocab.withPrefix(word, MAX_EXPANSIONS)) put(t, prefixQuality(word.length, t.length, 0), true);
+      // Run-together pairs add nothing to a short prefix: their first word already completes it.
+      for (const t of this.vocab.withPrefix(word, MAX_EXPANSIONS * 2)) if (!this.joined.has(t)) put(t, prefixQuality(word.length, t.length, 0), true);
     } else if (budget > 0) {
       for (const m of this.vocab.fuzzy(word, budget, { prefix, limit: MAX_EXPANSIONS })) {
         put(m.term, m.prefix ? prefixQuality(word.length, m.term.length, m.distance) : TYPO_QUALITY[m.distance]!, m.prefix);

@@ -21,10 +21,13 @@ export interface TermMatch {
 }
 
 const newNode = (): Node => ({ children: null, term: null });
+const CACHED_COMPLETIONS = 100;
 
 export class Vocabulary {
   private readonly root = newNode();
   private count = 0;
+  /** Completions of very short prefixes are asked for on every keystroke and are costly to list. */
+  private readonly shortPrefixes = new Map<string, string[]>();
 
   get size(): number {
     return this.count;
@@ -41,7 +44,10 @@ export class Vocabulary {
       }
       node = next;
     }
-    if (node.term === null) this.count++;
+    if (node.term === null) {
+      this.count++;
+      for (let n = 1; n <= Math.min(3, term.length); n++) this.shortPrefixes.delete(term.slice(0, n));
+    }
     node.term = term;
   }
 
@@ -60,6 +66,17 @@ export class Vocabulary {
 
   /** Terms starting with `prefix` (itself included when it is a term), at most `limit`, shortest first. */
   withPrefix(prefix: string, limit: number): string[] {
+    if (prefix.length > 3) return this.listPrefix(prefix, limit);
+    let cached = this.shortPrefixes.get(prefix);
+    if (!cached || (cached.length < limit && cached.length === CACHED_COMPLETIONS)) {
+      cached = this.listPrefix(prefix, Math.max(limit, CACHED_COMPLETIONS));
+      if (this.shortPrefixes.size > 20_000) this.shortPrefixes.clear();
+      this.shortPrefixes.set(prefix, cached);
+    }
+    return cached.length > limit ? cached.slice(0, limit) : cached;
+  }
+
+  private listPrefix(prefix: string, limit: number): string[] {
     const start = this.find(prefix);
     if (!start) return [];
     // Breadth-first, so the cap keeps the shortest completions, which are the likeliest ones.
