@@ -136,6 +136,8 @@ describe('my list and ratings', () => {
     assert.equal((await api.put(`/api/v1/my-list/${movie.titleId}`, undefined, v.profileToken)).status, 204, 'adding twice is fine');
     const names = async () => (await api.get('/api/v1/my-list', v.profileToken)).body.items.map((t: { name: string }) => t.name);
     assert.deepEqual(await names(), ['Long Film', 'Serial']);
+    const home = (await api.get('/api/v1/home', v.profileToken)).body.rows;
+    assert.deepEqual(home.find((r: { kind: string }) => r.kind === 'my_list').items.map((t: { name: string }) => t.name), ['Long Film', 'Serial']);
     assert.equal((await api.put('/api/v1/my-list', { titleIds: [series.titleId, movie.titleId] }, v.profileToken)).status, 204);
     assert.deepEqual(await names(), ['Serial', 'Long Film']);
     assert.equal((await api.put('/api/v1/my-list', { titleIds: [movie.titleId] }, v.profileToken)).status, 204, 'a partial order puts the named first');
