@@ -30,15 +30,25 @@ const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
 /** `marquee edge` as its own process; resolves once it listens (and has registered with steering). */
 export function spawnEdge(args: { region: string; capacity: number; origin: string; port?: number; id?: string; env: Record<string, string> }): Promise<EdgeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'edge', '--region', args.region, '--capacity', String(args.capacity), '--origin', args.origin, '--port', String(args.port ?? 0), '--heartbeat-ms', '1000', ...(args.id ? ['--id', args.id] : [])], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...args.env },
+    env: { ...process.env, LOG_LEVEL: 'error', ...args.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('edge did not start within 20 s')), 20_000);
     child.once('exit', (code) => reject(new Error(`edge exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      // Logs share stdout; the edge announces itself with one line holding `edge` and `url`.
+      let info: { edge?: string; url?: string };
+      try {
+        info = JSON.parse(line) as typeof info;
+      } catch {
+        return;
+      }
+      if (!info.edge || !info.url) return;
       clearTimeout(timer);
-      const info = JSON.parse(line) as { edge: string; url: string };
+      lines.removeAllListeners('line');
+      child.stdout!.resume();
       resolve({
         id: info.edge,
         url: info.url,

@@ -1,11 +1,11 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Header } from './components/Header';
 import { Loading } from './components/Status';
-import Browse from './pages/Browse';
 import Activity from './pages/Activity';
 import Home from './pages/Home';
 import MyList from './pages/MyList';
 import Profiles from './pages/Profiles';
+import Search from './pages/Search';
 import SignIn from './pages/SignIn';
 import SignUp from './pages/SignUp';
 import Title from './pages/Title';
@@ -54,7 +54,7 @@ function Page({ route }: { route: Route }) {
     case 'title':
       return <Title key={route.id} id={route.id} />;
     case 'search':
-      return <Browse mode="search" q={route.q} />;
+      return <Search q={route.q} />;
     case 'mylist':
       return <MyList />;
     case 'activity':

@@ -98,7 +98,7 @@ export class Vocabulary {
 
   /**
    * Terms within `maxDistance` edits of `word`; with `prefix`, also terms whose start is within
-   * `maxDistance` of it (as-you-type). At most `limit` matches, closest first. The first letter
+   * `maxDistance` of it (as-you-type). At most `limit` matches: whole words first, closest first. The first letter
    * is trusted, or taken to be swapped with the second (as editors like Lucene do), which keeps
    * the walk to a small part of the trie.
    */
@@ -163,7 +163,8 @@ export class Vocabulary {
       path[1] = first;
       walk(child, 1, Infinity);
     }
-    return [...found.values()].sort((a, b) => a.distance - b.distance || Number(a.prefix) - Number(b.prefix) || a.term.length - b.term.length || (a.term < b.term ? -1 : 1)).slice(0, opts.limit);
+    // Whole words (exact or with typos) before completions: a cap must not trade "brando" for "brandonkim".
+    return [...found.values()].sort((a, b) => Number(a.prefix) - Number(b.prefix) || a.distance - b.distance || a.term.length - b.term.length || (a.term < b.term ? -1 : 1)).slice(0, opts.limit);
   }
 }
 

@@ -1,8 +1,30 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { signOut } from '../auth';
-import { Link, navigate, useHref } from '../router';
+import { Link, navigate, titleHref, useHref } from '../router';
+import { searchHref, suggest, type Suggestions } from '../search';
 import { session, useSession } from '../session';
 import { Avatar } from './Avatar';
+import { Highlighted } from './Highlighted';
+import '../styles/search.css';
+
+interface Option {
+  key: string;
+  group: 'Titles' | 'People' | 'Genres';
+  label: string;
+  ranges?: [number, number][];
+  meta?: string;
+  href: string;
+  fill?: string;
+}
+
+function optionsOf(s: Suggestions | null, q: string): Option[] {
+  if (!s) return [];
+  return [
+    ...s.items.map((t): Option => ({ key: `t:${t.titleId}`, group: 'Titles', label: t.text, ranges: t.ranges, meta: t.year ? String(t.year) : undefined, href: titleHref(t.titleId) })),
+    ...s.people.map((p): Option => ({ key: `p:${p.name}`, group: 'People', label: p.name, ranges: p.ranges, meta: `${p.titleCount} ${p.titleCount === 1 ? 'title' : 'titles'}`, href: searchHref(p.name), fill: p.name })),
+    ...s.genres.map((g): Option => ({ key: `g:${g.id}`, group: 'Genres', label: g.name, ranges: g.ranges, href: searchHref(q, { genre: g.id }) })),
+  ];
+}
 import { isAdmin } from '../pages/experimentsData';
 
 export function Header() {
@@ -13,6 +35,12 @@ export function Header() {
   const onSearch = href.startsWith('/search');
   const [q, setQ] = useState(() => (onSearch ? (new URLSearchParams(href.split('?')[1]).get('q') ?? '') : ''));
   const menuRef = useRef<HTMLDivElement>(null);
+  const [suggestions, setSuggestions] = useState<Suggestions | null>(null);
+  const [showSuggest, setShowSuggest] = useState(false);
+  const [active, setActive] = useState(-1);
+  /** The query this box last put in the URL, so URL changes made elsewhere ("did you mean") can refill the box. */
+  const pushed = useRef(q.trim());
+  const options = optionsOf(suggestions, q.trim());
 
   useEffect(() => {
     const onScroll = () => setSolid(window.scrollY > 30);
@@ -36,19 +64,76 @@ export function Header() {
     if (!term && !onSearch) return;
     const t = setTimeout(() => {
       const to = term ? `/search?q=${encodeURIComponent(term)}` : '/';
+      pushed.current = term;
       navigate(to, { replace: onSearch });
     }, 300);
     return () => clearTimeout(t);
     // Only typing triggers a search; `onSearch` is read, not watched.
   }, [q]);
 
-  // Leaving the search page clears the box.
+  // Suggestions as you type: debounced, and a newer keystroke cancels the older request.
   useEffect(() => {
-    if (!onSearch) setQ('');
-  }, [onSearch]);
+    const term = q.trim();
+    if (!term) {
+      setSuggestions(null);
+      return;
+    }
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      suggest(term, ctl.signal)
+        .then((s) => {
+          setSuggestions(s);
+          setActive(-1);
+        })
+        .catch(() => undefined);
+    }, 120);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [q]);
+
+  // Leaving the search page clears the box; a search started elsewhere ("did you mean") fills it.
+  useEffect(() => {
+    if (!onSearch) {
+      setQ('');
+      pushed.current = '';
+      return;
+    }
+    const urlQ = new URLSearchParams(href.split('?')[1]).get('q') ?? '';
+    if (urlQ !== pushed.current) {
+      pushed.current = urlQ;
+      setQ(urlQ);
+    }
+  }, [onSearch, href]);
+
+  const choose = (o: Option) => {
+    setShowSuggest(false);
+    if (o.fill !== undefined) {
+      pushed.current = o.fill;
+      setQ(o.fill);
+    }
+    navigate(o.href);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Escape') setShowSuggest(false);
+    if (!showSuggest || options.length === 0) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      // -1 is the text box itself; the list wraps around through it.
+      setActive((a) => ((a + 1 + step + options.length + 1) % (options.length + 1)) - 1);
+    } else if (e.key === 'Enter' && active >= 0 && active < options.length) {
+      e.preventDefault();
+      choose(options[active]!);
+    }
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setShowSuggest(false);
+    pushed.current = q.trim();
     if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
   };
 
@@ -72,16 +157,52 @@ export function Header() {
         )}
       </nav>
       <div className="header-right">
-        <form role="search" onSubmit={submit}>
+        <form role="search" onSubmit={submit} className="search-wrap">
           <input
             className="search-box"
             type="search"
             placeholder="Titles, people, genres"
             aria-label="Search"
+            aria-autocomplete="list"
+            aria-expanded={showSuggest && options.length > 0}
+            aria-controls="search-suggestions"
+            aria-activedescendant={active >= 0 && options[active] ? `suggest-${active}` : undefined}
+            autoComplete="off"
+            maxLength={200}
             data-testid="search-input"
             value={q}
-            onChange={(e) => setQ(e.target.value)}
+            onChange={(e) => {
+              setQ(e.target.value);
+              setShowSuggest(true);
+            }}
+            onFocus={() => setShowSuggest(true)}
+            onBlur={() => setShowSuggest(false)}
+            onKeyDown={onKeyDown}
           />
+          {showSuggest && options.length > 0 && (
+            <div className="suggest" id="search-suggestions" role="listbox" data-testid="search-suggestions">
+              {options.map((o, i) => (
+                <div key={o.key}>
+                  {(i === 0 || options[i - 1]!.group !== o.group) && <div className="suggest-group">{o.group}</div>}
+                  <button
+                    type="button"
+                    id={`suggest-${i}`}
+                    role="option"
+                    aria-selected={i === active}
+                    className={`suggest-item${i === active ? ' active' : ''}`}
+                    data-testid="suggestion"
+                    onMouseDown={(e) => e.preventDefault()}
+                    onClick={() => choose(o)}
+                  >
+                    <span>
+                      <Highlighted text={o.label} ranges={o.ranges} />
+                    </span>
+                    {o.meta && <span className="meta-small">{o.meta}</span>}
+                  </button>
+                </div>
+              ))}
+            </div>
+          )}
         </form>
         {profile && (
           <div className="menu" ref={menuRef}>
