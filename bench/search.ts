@@ -13,20 +13,12 @@ import { parseArgs } from 'node:util';
 import type { IndexableTitle, MaturityRating } from '../src/modules/catalog/index.ts';
 import { EmbeddedSearchEngine, type Visibility } from '../src/modules/search/index.ts';
 import { median, percentile } from './stats.ts';
+import { seededRandom } from '../src/platform/random.ts';
 
 const { values: args } = parseArgs({ options: { json: { type: 'boolean', default: false }, titles: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' } } });
 const TOTAL = Number(args.titles);
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = mulberry32(Number(args.seed));
+const rand = seededRandom(Number(args.seed));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 

@@ -1,15 +1,5 @@
 import type { MaturityRating, NewTitle } from '../modules/catalog/index.ts';
-
-/** A seeded pseudo-random stream, so every fresh install gets the same demo catalog. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../platform/random.ts';
 
 const GENRES = {
   Action: { words: ['Strike', 'Velocity', 'Iron', 'Rogue', 'Blackout', 'Outrun', 'Vanguard'], ratings: ['13+', '16+'] },
@@ -42,7 +32,7 @@ export const DEMO_TITLE_COUNT = 64;
 
 /** The demo catalog: movies and series across every genre, with kids titles among them. */
 export function demoCatalog(count = DEMO_TITLE_COUNT, seed = 2026): DemoTitle[] {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const person = () => `${pick(FIRST)} ${pick(LAST)}`;
   const used = new Set<string>();

@@ -18,9 +18,7 @@ async function publishedTitle(body: Record<string, unknown>): Promise<string> {
 before(async () => {
   server = await startTestServer();
   api = apiClient(server.url);
-  const partner = await api.signup();
-  await server.m.services.identity.setRole(partner.accountId, 'partner');
-  partnerToken = (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken;
+  partnerToken = await server.partnerToken();
   const specs: [string, number, string, string[], number][] = [
     ['The Alpha', 1999, '18+', ['Thriller'], 50],
     ['Bravo', 2021, 'all', ['Animation', 'Family'], 90],

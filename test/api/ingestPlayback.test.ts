@@ -43,9 +43,7 @@ async function finishedJob(jobId: string, timeoutMs = 120_000) {
 before(async () => {
   server = await startTestServer({ UPLOAD_MAX_BYTES: String(5 * 1024 * 1024), ENCODE_PRESET: 'ultrafast' }, { worker: true });
   api = apiClient(server.url);
-  const partner = await api.signup();
-  await server.m.services.identity.setRole(partner.accountId, 'partner');
-  partnerToken = (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken;
+  partnerToken = await server.partnerToken();
   clip = await makeTestClip(join(server.dataDir, 'clip.mp4'), { seconds: 6, height: 360 });
 });
 after(() => server.close());

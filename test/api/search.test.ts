@@ -42,9 +42,7 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 before(async () => {
   server = await startTestServer();
   api = apiClient(server.url);
-  const partner = await api.signup();
-  await server.m.services.identity.setRole(partner.accountId, 'partner');
-  partnerToken = (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken;
+  partnerToken = await server.partnerToken();
   const movies: [string, number, string, string[], string[], string[], number, Record<string, unknown>?][] = [
     ['The Godfather', 1972, '16+', ['Crime', 'Drama'], ['Marlon Brando', 'Al Pacino'], ['Francis Ford Coppola'], 95],
     ['The Godfather Part II', 1974, '16+', ['Crime', 'Drama'], ['Al Pacino', 'Robert De Niro'], ['Francis Ford Coppola'], 70],

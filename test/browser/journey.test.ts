@@ -17,9 +17,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast' }, { worker: true });
   const api = apiClient(server.url);
-  const partner = await api.signup();
-  await server.m.services.identity.setRole(partner.accountId, 'partner');
-  const token = (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken;
+  const token = await server.partnerToken();
   titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Journey Test Pattern', genres: ['Documentary'], year: 2026, synopsis: 'A test card, streamed.' }, token)).body.id;
   const form = new FormData();
   form.set('titleId', titleId);

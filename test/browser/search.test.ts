@@ -12,9 +12,7 @@ let browser: Browser;
 before(async () => {
   server = await startTestServer();
   const api = apiClient(server.url);
-  const partner = await api.signup();
-  await server.m.services.identity.setRole(partner.accountId, 'partner');
-  const token = (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken;
+  const token = await server.partnerToken();
   for (const [name, genres, cast, type] of [
     ['Forrest Gump', ['Drama'], ['Tom Hanks'], 'movie'],
     ['Toy Story', ['Animation'], ['Tom Hanks'], 'movie'],

@@ -5,6 +5,7 @@ import { type Marquee, createMarquee } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type RunningWorker, startWorker } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { apiClient } from './client.ts';
 
 export interface TestServer {
   m: Marquee;
@@ -12,6 +13,8 @@ export interface TestServer {
   dataDir: string;
   worker?: RunningWorker;
   startWorker(): RunningWorker;
+  /** A fresh partner account (signed up, promoted by the service, signed in again): its access token. */
+  partnerToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,12 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     startWorker() {
       server.worker = startWorker({ queue: m.queue, handlers: m.jobs, concurrency: 1, leaseSec: m.config.jobLeaseSec, log: m.log, pollMs: 100 });
       return server.worker;
+    },
+    async partnerToken() {
+      const api = apiClient(server.url);
+      const partner = await api.signup();
+      await m.services.identity.setRole(partner.accountId, 'partner');
+      return (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken as string;
     },
     async close() {
       await server.worker?.stop();
