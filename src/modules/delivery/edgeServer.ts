@@ -5,22 +5,11 @@ import parseRange from 'range-parser';
 import { forbidden, notFound, unavailable } from '../../platform/errors.ts';
 import { installErrorHandler, routeNotFound } from '../../platform/http/errorHandler.ts';
 import { type Metrics, instrumentHttp } from '../../platform/metrics.ts';
-import { checkAlternates, checkMediaToken } from '../playback/index.ts';
+import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, checkAlternates, checkMediaToken, mediaCacheControl as cacheControl } from '../playback/index.ts';
 import { type Admission, ByteCache } from './cachePolicy.ts';
 import { withBaseUrls } from './mpd.ts';
 import { type EdgeReport, signEdgeReport } from './steering.ts';
 
-const CONTENT_TYPES: Record<string, string> = {
-  mpd: 'application/dash+xml',
-  m3u8: 'application/vnd.apple.mpegurl',
-  m4s: 'video/iso.segment',
-  mp4: 'video/mp4',
-  m4a: 'audio/mp4',
-  jpg: 'image/jpeg',
-  vtt: 'text/vtt',
-};
-const isManifest = (ext: string): boolean => ext === 'mpd' || ext === 'm3u8';
-const cacheControl = (ext: string): string => (isManifest(ext) ? 'private, max-age=60' : 'private, max-age=31536000, immutable');
 const SESSION_WINDOW_MS = 60_000;
 
 export interface EdgeOptions {

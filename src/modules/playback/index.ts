@@ -14,6 +14,7 @@ export { playbackMigrations };
 export type { CdnChooser, PlaybackService, PlaybackStart } from './service.ts';
 export { alternatesQuery, checkAlternates, checkMediaToken, mediaPathPrefix, type MediaToken, type TokenCheck } from './signedUrl.ts';
 export { PLAN_LIMITS } from './streamLimits.ts';
+export { MEDIA_CONTENT_TYPES, mediaCacheControl } from './mediaFiles.ts';
 
 export interface PlaybackModuleOptions {
   db: Kysely<object>;

@@ -3,20 +3,9 @@ import parseRange from 'range-parser';
 import { forbidden, notFound } from '../../platform/errors.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, mediaCacheControl as cacheControl } from './mediaFiles.ts';
 import { checkMediaToken } from './signedUrl.ts';
 
-const CONTENT_TYPES: Record<string, string> = {
-  mpd: 'application/dash+xml',
-  m3u8: 'application/vnd.apple.mpegurl',
-  m4s: 'video/iso.segment',
-  mp4: 'video/mp4',
-  m4a: 'audio/mp4',
-  jpg: 'image/jpeg',
-  vtt: 'text/vtt',
-};
-
-/** Manifests are small and may be re-signed; segments never change once written. */
-const cacheControl = (ext: string): string => (ext === 'mpd' || ext === 'm3u8' ? 'private, max-age=60' : 'private, max-age=31536000, immutable');
 
 export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Metrics) {
   const refused = metrics.counter('marquee_media_refused_total', 'Media requests refused by URL signature checks', ['reason']);
