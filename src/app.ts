@@ -71,7 +71,20 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
   const identity = identityModule({ db, limiter: memoryRateLimiter(), jwtSecret: config.jwtSecret, accessTtlSec: config.accessTokenTtlSec, refreshTtlSec: config.refreshTokenTtlSec, loginMaxAttempts: config.loginMaxAttempts, loginIpMaxAttempts: config.loginIpMaxAttempts, loginWindowSec: config.loginWindowSec });
   const auth = identity.auth;
   const profiles = profilesModule({ db, identity: identity.service, auth });
-  const catalog = catalogModule({ db, objects, auth });
+  // Built before the modules it reads from: its activity source is only called at request time.
+  const experiments = experimentsModule({
+    db,
+    auth,
+    plans: PLANS,
+    accountCreatedAt: (accountId) => identity.service.account(accountId).then((a) => a.createdAt, () => undefined),
+    activity: {
+      sessions: (q) => playback.service.sessionsOf(q),
+      // Completion comes from the viewing history each profile already has.
+      progress: async (profileIds, since) =>
+        (await Promise.all(profileIds.map(async (profileId) => (await viewing.service.fullHistory(profileId)).filter((h) => h.lastWatchedAt >= since).map((h) => ({ profileId, videoId: h.videoId, finished: h.completed, updatedAt: h.lastWatchedAt }))))).flat(),
+    },
+  });
+  const catalog = catalogModule({ db, objects, auth, experiments: experiments.service });
   const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, ...media, encodePreset: config.encodePreset, log: log.child({ module: 'studio' }) });
   const viewing = viewingModule({ db, catalog: catalog.service, auth });
   const steering = config.roles.includes('steering') ? steeringModule({ secret: config.urlSigningSecret, metrics, log: log.child({ module: 'steering' }), checkIntervalMs: config.steeringCheckIntervalMs }) : undefined;
@@ -87,18 +100,6 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     urlTtlSec: config.playbackUrlTtlSec,
     ...(steering ? { cdn: (region: string) => steering.service.choose(region) } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
-  });
-  const experiments = experimentsModule({
-    db,
-    auth,
-    plans: PLANS,
-    accountCreatedAt: (accountId) => identity.service.account(accountId).then((a) => a.createdAt, () => undefined),
-    activity: {
-      sessions: (q) => playback.service.sessionsOf(q),
-      // Completion comes from the viewing history each profile already has.
-      progress: async (profileIds, since) =>
-        (await Promise.all(profileIds.map(async (profileId) => (await viewing.service.fullHistory(profileId)).filter((h) => h.lastWatchedAt >= since).map((h) => ({ profileId, videoId: h.videoId, finished: h.completed, updatedAt: h.lastWatchedAt }))))).flat(),
-    },
   });
   const recommend = recommendModule({ catalog: catalog.service, viewing: viewing.service, experiments: experiments.service, auth });
   for (const definition of recommend.experiments) await experiments.service.ensure(definition);

@@ -300,4 +300,29 @@ describe('home page experiments', () => {
     assert.equal(analysis.units, 10, 'each viewer exposed once, after their home page started to differ');
     await api.post(`/api/v1/experiments/${home.id}/complete`, {}, admin);
   });
+
+  test('the artwork experiment also decides the cards in catalog reads, with one exposure per viewer', async () => {
+    const partnerToken = await server.partnerToken();
+    const created = await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Artful', maturityRating: 'all', genres: ['Drama'] }, partnerToken);
+    await server.m.services.catalog.setArtwork(created.body.id, { poster: { ext: 'svg', body: Buffer.from('<svg/>') }, backdrop: { ext: 'svg', body: Buffer.from('<svg/>') } });
+    await server.m.services.catalog.attachVideo({ titleId: created.body.id, videoId: `video-${created.body.id}`, durationSec: 60 });
+    const art = ((await api.get('/api/v1/experiments', admin)).body.items as { id: string; key: string; status: string }[]).find((e) => e.key === 'title_artwork')!;
+    if (art.status !== 'running') assert.equal((await api.post(`/api/v1/experiments/${art.id}/start`, {}, admin)).status, 200);
+    const arms = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const viewer = await api.viewer();
+      const arm = (await assignments(viewer.profileToken)).find((a) => a.experiment === 'title_artwork')!.variant;
+      arms.add(arm);
+      const detail = (await api.get(`/api/v1/titles/${created.body.id}`, viewer.profileToken)).body;
+      const expected = arm === 'backdrop' ? detail.artwork.backdrop : `/images/${created.body.id}/poster.svg`;
+      assert.equal(detail.artwork.poster, expected, arm);
+      const listed = (await api.get('/api/v1/titles?limit=100', viewer.profileToken)).body.items.find((t: { id: string }) => t.id === created.body.id);
+      assert.equal(listed.artwork.poster, expected, arm);
+    }
+    assert.equal(arms.size, 2, 'both arms drawn');
+    // Anonymous readers get the control artwork and are not counted.
+    assert.equal((await api.get(`/api/v1/titles/${created.body.id}`)).body.artwork.poster, `/images/${created.body.id}/poster.svg`);
+    const { analysis } = (await api.get(`/api/v1/experiments/${art.id}/results`, admin)).body;
+    assert.ok(analysis.units >= 8, `exposed units: ${analysis.units}`);
+  });
 });

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
+import { type ExperimentsClient, applyExperiment, requestDevice } from '../experiments/index.ts';
 import type { Authenticator, Caller } from '../identity/index.ts';
+import { TITLE_ARTWORK_EXPERIMENT, sameArtwork, withArtworkArm } from './artworkExperiment.ts';
 import { ADULT_MAX_RATING, MATURITY_RATINGS } from './maturity.ts';
 import { ARTWORK_PREFIX, type CatalogService } from './service.ts';
-import type { CatalogViewer, NewEpisode, NewTitle, TitleQuery } from './types.ts';
+import type { Artwork, CatalogViewer, NewEpisode, NewTitle, TitleQuery } from './types.ts';
 
 const IMAGE_TYPES: Record<string, string> = { svg: 'image/svg+xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
@@ -15,7 +17,14 @@ export function viewerOf(caller: Caller | undefined): CatalogViewer | undefined 
 
 const stringList = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 100 } } as const;
 
-export function catalogRoutes(service: CatalogService, auth: Authenticator, objects: ObjectStore) {
+export function catalogRoutes(service: CatalogService, auth: Authenticator, objects: ObjectStore, experiments?: ExperimentsClient) {
+  /** The artwork experiment's arm for a viewing profile; anonymous and account-only callers see the control. */
+  const artworkFor = async <T extends { artwork: Artwork }>(request: FastifyRequest, caller: Caller | undefined, titles: T[]): Promise<T[]> => {
+    if (!experiments || !caller?.profile) return titles;
+    const decision = await experiments.decide(caller, requestDevice(request), TITLE_ARTWORK_EXPERIMENT);
+    return applyExperiment(experiments, caller, decision, (config) => withArtworkArm(titles, config), sameArtwork);
+  };
+
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: TitleQuery }>(
       '/api/v1/titles',
@@ -34,12 +43,18 @@ export function catalogRoutes(service: CatalogService, auth: Authenticator, obje
           },
         },
       },
-      async (request) => service.listTitles(request.query, viewerOf(await auth.optional(request))),
+      async (request) => {
+        const caller = await auth.optional(request);
+        const page = await service.listTitles(request.query, viewerOf(caller));
+        return { ...page, items: await artworkFor(request, caller, page.items) };
+      },
     );
 
-    app.get<{ Params: { titleId: string } }>('/api/v1/titles/:titleId', async (request) =>
-      service.getTitle(request.params.titleId, viewerOf(await auth.optional(request))),
-    );
+    app.get<{ Params: { titleId: string } }>('/api/v1/titles/:titleId', async (request) => {
+      const caller = await auth.optional(request);
+      const [title] = await artworkFor(request, caller, [await service.getTitle(request.params.titleId, viewerOf(caller))]);
+      return title;
+    });
 
     app.get('/api/v1/genres', async () => ({ items: await service.genres() }));
 

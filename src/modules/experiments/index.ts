@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Authenticator } from '../identity/index.ts';
+import type { Authenticator, Caller } from '../identity/index.ts';
 import { experimentMigrations } from './migrations.ts';
 import { experimentRoutes } from './routes.ts';
-import { type ActivitySource, type ExperimentsService, experimentsService } from './service.ts';
+import { type ActivitySource, type Decision, type ExperimentsService, experimentsService } from './service.ts';
 
 export { experimentMigrations };
 export { requestDevice } from './routes.ts';
@@ -12,6 +12,22 @@ export type { Assignment, Device, Experiment, TargetRule, Variant } from './type
 
 /** What features (home rows, artwork) use: their arm of an experiment, and "this changed what they saw". */
 export type ExperimentsClient = Pick<ExperimentsService, 'decide' | 'expose'>;
+
+/**
+ * Applies a feature experiment to what a viewer is about to see, and logs the exposure only when
+ * some other arm would have shown this viewer something different.
+ */
+export async function applyExperiment<T>(
+  client: ExperimentsClient,
+  caller: Caller,
+  decision: Decision | undefined,
+  apply: (config: Record<string, unknown> | undefined) => T,
+  same: (a: T, b: T) => boolean,
+): Promise<T> {
+  const mine = apply(decision?.assignment.config);
+  if (decision && decision.variants.some((v) => !same(apply(v.config), mine))) await client.expose(caller, decision.assignment);
+  return mine;
+}
 
 export interface ExperimentsModuleOptions {
   db: Kysely<object>;

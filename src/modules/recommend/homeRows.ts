@@ -1,4 +1,4 @@
-import type { CatalogService, CatalogViewer, TitleSummary } from '../catalog/index.ts';
+import { type CatalogService, type CatalogViewer, type TitleSummary, withArtworkArm } from '../catalog/index.ts';
 import type { ViewingService } from '../viewing/index.ts';
 
 interface ResumePoint {
@@ -78,10 +78,9 @@ export function orderRows(rows: readonly HomeRow[], order: RowOrder, affinity: R
   }
 }
 
-/** Artwork under test (experiment `title_artwork`, config `{ "artwork": "poster" | "backdrop" }`): which image a card shows. */
+/** Artwork under test (experiment `title_artwork`): which image each card in each row shows. */
 export function chooseArtwork(rows: readonly HomeRow[], config: Record<string, unknown> | undefined): HomeRow[] {
-  if (config?.artwork !== 'backdrop') return [...rows];
-  return rows.map((r) => ({ ...r, items: r.items.map((t) => (t.artwork.backdrop ? { ...t, artwork: { ...t.artwork, poster: t.artwork.backdrop } } : t)) }));
+  return rows.map((r) => ({ ...r, items: withArtworkArm(r.items, config) }));
 }
 
 /** Genre name to how many of these titles carry it: the profile's taste, from what it watched. */

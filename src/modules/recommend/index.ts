@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { type CatalogService, type CatalogViewer, viewerOf } from '../catalog/index.ts';
-import { type Decision, type ExperimentInput, type ExperimentsClient, requestDevice } from '../experiments/index.ts';
-import type { Authenticator, ProfileCaller } from '../identity/index.ts';
+import { type CatalogService, type CatalogViewer, TITLE_ARTWORK_EXPERIMENT, sameArtwork, viewerOf } from '../catalog/index.ts';
+import { type ExperimentInput, type ExperimentsClient, applyExperiment, requestDevice } from '../experiments/index.ts';
+import type { Authenticator } from '../identity/index.ts';
 import type { ViewingService } from '../viewing/index.ts';
 import { type HomeRow, buildHome, chooseArtwork, genreAffinity, orderRows, rowOrderOf } from './homeRows.ts';
 
 export type { HomeRow } from './homeRows.ts';
 
 export const HOME_ROW_ORDER = 'home_row_order';
-export const TITLE_ARTWORK = 'title_artwork';
+export const TITLE_ARTWORK = TITLE_ARTWORK_EXPERIMENT;
 
 /** The experiments the home page reads, registered as drafts so an operator only has to start them. */
 export const HOME_EXPERIMENTS: ExperimentInput[] = [
@@ -37,20 +37,7 @@ export const HOME_EXPERIMENTS: ExperimentInput[] = [
 ];
 
 const sameOrder = (a: HomeRow[], b: HomeRow[]) => a.length === b.length && a.every((r, i) => r.id === b[i]!.id);
-const sameArt = (a: HomeRow[], b: HomeRow[]) => a.every((r, i) => r.items.every((t, j) => t.artwork.poster === b[i]!.items[j]!.artwork.poster));
-
-/** Applies a feature experiment; logs the exposure only when some arm would show this viewer something else. */
-async function applyExperiment(
-  experiments: ExperimentsClient,
-  caller: ProfileCaller,
-  decision: Decision | undefined,
-  apply: (config: Record<string, unknown> | undefined) => HomeRow[],
-  same: (a: HomeRow[], b: HomeRow[]) => boolean,
-): Promise<HomeRow[]> {
-  const mine = apply(decision?.assignment.config);
-  if (decision && decision.variants.some((v) => !same(apply(v.config), mine))) await experiments.expose(caller, decision.assignment);
-  return mine;
-}
+const sameArt = (a: HomeRow[], b: HomeRow[]) => a.every((r, i) => sameArtwork(r.items, b[i]!.items));
 
 async function affinityOf(catalog: CatalogService, viewing: ViewingService, profileId: string, viewer: CatalogViewer): Promise<Map<string, number>> {
   const recent = await viewing.history(profileId, undefined, 50);
