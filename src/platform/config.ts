@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import type { S3StoreOptions } from './objects/s3Store.ts';
 
 const ROLES = ['api', 'worker', 'edge', 'steering', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
@@ -77,16 +78,8 @@ export interface Config {
   readonly steeringCheckIntervalMs: number;
 }
 
-export interface S3Config {
-  readonly endpoint: string | undefined;
-  readonly bucket: string;
-  readonly region: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly forcePathStyle: boolean;
-  /** Where streamed uploads are written in full before they go to the bucket. */
-  readonly spoolDir: string;
-}
+/** S3 object storage as the store needs it; the store's own tuning knobs keep their defaults. */
+export type S3Config = Omit<S3StoreOptions, 'uploadConcurrency'>;
 
 /** A single S3 PutObject takes at most 5 GiB (the S3 store uploads each object in one request). */
 const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
