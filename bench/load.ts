@@ -1,57 +1,82 @@
-import http from 'node:http';
+import autocannon from 'autocannon';
+import { percentile } from './stats.ts';
 
 export interface LoadResult {
   requests: number;
   ok: number;
   errors: number;
+  /** Answers other than the expected status, by status. */
+  otherStatuses: Record<number, number>;
   perSec: number;
+  /** Latency of the answered (ok) requests. */
   p50Ms: number;
   p99Ms: number;
 }
 
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  token?: string;
+  body?: string;
+}
+
 /**
- * A closed-loop HTTP load generator: `concurrency` loops on keep-alive connections, each sending
- * the request `next(i)` describes as soon as the previous one answered, for `seconds`.
+ * A closed-loop HTTP load: autocannon keeps `connections` keep-alive connections busy for
+ * `seconds`, spread over `url` (several: one server process each), each sending the request `next()`
+ * describes as soon as the previous one answered (`pipelining` > 1 keeps that many in flight per
+ * connection). Only `okStatus` counts as done.
  */
-export async function runLoad(o: {
-  url: string;
-  seconds: number;
-  concurrency: number;
-  okStatus: number;
-  next(loop: number, n: number): { method: string; path: string; token: string; body?: string };
-}): Promise<LoadResult> {
-  const target = new URL(o.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency });
+export async function runLoad(o: { url: string | string[]; seconds: number; connections: number; pipelining?: number; okStatus: number; next(): LoadRequest }): Promise<LoadResult> {
   const latencies: number[] = [];
-  let ok = 0;
-  let errors = 0;
-  const until = performance.now() + o.seconds * 1000;
-  const send = (req: { method: string; path: string; token: string; body?: string }) =>
-    new Promise<number>((resolve) => {
-      const r = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.path, agent, headers: { authorization: `Bearer ${req.token}`, ...(req.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(req.body) } : {}) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+  let requests = 0;
+  const otherStatuses: Record<number, number> = {};
+  const urls = typeof o.url === 'string' ? [o.url] : o.url;
+  const runs = urls.map((url, i) => {
+    let instance: autocannon.Instance | undefined;
+    const done = new Promise<autocannon.Result>((resolve, reject) => {
+      instance = autocannon(
+        {
+      url,
+      // The remainder goes to the first servers, so every connection asked for is used.
+      connections: Math.floor(o.connections / urls.length) + (i < o.connections % urls.length ? 1 : 0),
+      pipelining: o.pipelining ?? 1,
+      duration: o.seconds,
+      timeout: 10,
+      requests: [
+        {
+          setupRequest: (req) => {
+            const r = o.next();
+            return {
+              ...req,
+              method: r.method,
+              path: r.path,
+              headers: { ...(r.token ? { authorization: `Bearer ${r.token}` } : {}), ...(r.body ? { 'content-type': 'application/json' } : {}) },
+              ...(r.body ? { body: r.body } : {}),
+            };
+          },
         },
+      ],
+        },
+        (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)),
       );
-      r.on('error', () => resolve(0));
-      r.end(req.body);
     });
-  const loop = async (i: number) => {
-    for (let n = 0; performance.now() < until; n++) {
-      const t0 = performance.now();
-      const status = await send(o.next(i, n));
-      latencies.push(performance.now() - t0);
-      if (status === o.okStatus) ok++;
-      else errors++;
-    }
+    instance!.on('response', (_client, status, _bytes, responseTimeMs) => {
+      requests++;
+      if (status === o.okStatus) latencies.push(responseTimeMs);
+      else otherStatuses[status] = (otherStatuses[status] ?? 0) + 1;
+    });
+    return done;
+  });
+  const results = await Promise.all(runs);
+  const seconds = Math.max(...results.map((r) => r.duration));
+  const failedConnections = results.reduce((sum, r) => sum + r.errors, 0);
+  return {
+    requests,
+    ok: latencies.length,
+    errors: requests - latencies.length + failedConnections,
+    otherStatuses,
+    perSec: Math.round(latencies.length / seconds),
+    p50Ms: Math.round(percentile(latencies, 50) * 100) / 100,
+    p99Ms: Math.round(percentile(latencies, 99) * 100) / 100,
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: o.concurrency }, (_, i) => loop(i)));
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-  return { requests: latencies.length, ok, errors, perSec: Math.round(ok / elapsed), p50Ms: Math.round(at(50) * 100) / 100, p99Ms: Math.round(at(99) * 100) / 100 };
 }

@@ -1,16 +1,20 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { createMarquee, type Marquee } from '../app.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { startWorker, type RunningWorker } from '../platform/jobs/index.ts';
 import { seedDemo } from '../demo/seedDemo.ts';
 import { JobFailedError } from '../modules/studio/index.ts';
-import { createEdge } from '../modules/delivery/index.ts';
+import { createEdge, nginxConfig, nginxLinkKey } from '../modules/delivery/index.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { terminalReporter } from './progress.ts';
+import { registerRecs } from './recs.ts';
+import { MOVIELENS_PASSWORD, MovieLensDirError, importMovieLens, movieLensEmail } from './importMovieLens.ts';
+import { TRAIN_JOB } from '../modules/recommend/index.ts';
 
 async function boot(): Promise<Marquee> {
   try {
@@ -46,6 +50,7 @@ program
   .action(async () => {
     const m = await boot();
     const w = m.config.roles.includes('worker') ? worker(m) : undefined;
+    const schedule = m.config.roles.includes('scheduler') ? m.services.recommend.startSchedule() : undefined;
     if (m.config.roles.includes('api')) {
       m.startEventRelay([]);
       const address = await m.app.listen({ port: m.config.port, host: m.config.host });
@@ -53,6 +58,7 @@ program
       process.stderr.write(`\n  Marquee is running at http://localhost:${m.config.port}\n\n`);
     }
     onShutdown(async () => {
+      schedule?.stop();
       await w?.stop();
       await m.close();
     });
@@ -165,9 +171,11 @@ const portNumber = (v: string): number => {
 
 program
   .command('edge')
-  .description('run an edge cache: serves signed /media URLs from memory, filling from the origin, and registers with steering')
+  .description('run an edge cache: serves signed /media URLs from memory and disk, filling from the origin, and registers with steering')
   .requiredOption('--region <region>', 'region this edge serves (matched against the client country/region)')
-  .requiredOption('--capacity <bytes>', 'cache size in bytes (suffixes KB, MB, GB allowed)', byteSize)
+  .requiredOption('--capacity <bytes>', 'cache size in bytes, memory plus disk (suffixes KB, MB, GB allowed)', byteSize)
+  .option('--disk-dir <dir>', 'keep a disk tier here (kept across restarts); without it the cache is memory only')
+  .option('--disk-capacity <bytes>', 'bytes of --capacity on disk (default: three quarters of it); the rest is memory', byteSize)
   .requiredOption('--origin <url>', 'origin (api role) base URL to fill misses from')
   .option('--port <port>', 'port to listen on (0: any free port)', portNumber, 0)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -176,8 +184,11 @@ program
   .option('--id <id>', 'edge id (default edge-<region>-<hostname>-<port>)')
   .option('--admission <policy>', 'cache admission: tinylfu or lru', 'tinylfu')
   .option('--heartbeat-ms <ms>', 'how often to report to steering', positiveInt, 5000)
-  .action(async (opts: { region: string; capacity: number; origin: string; port: number; host: string; steering?: string; publicUrl?: string; id?: string; admission: string; heartbeatMs: number }) => {
+  .action(async (opts: { region: string; capacity: number; diskDir?: string; diskCapacity?: number; origin: string; port: number; host: string; steering?: string; publicUrl?: string; id?: string; admission: string; heartbeatMs: number }) => {
     if (opts.admission !== 'tinylfu' && opts.admission !== 'lru') program.error('error: --admission must be tinylfu or lru', { exitCode: 2 });
+    if (opts.diskCapacity !== undefined && !opts.diskDir) program.error('error: --disk-capacity needs --disk-dir', { exitCode: 2 });
+    const diskBytes = opts.diskCapacity ?? Math.floor(opts.capacity * 0.75);
+    if (opts.diskDir && diskBytes >= opts.capacity) program.error('error: --disk-capacity must be less than --capacity (the rest is memory)', { exitCode: 2 });
     let config;
     try {
       config = loadConfig();
@@ -192,6 +203,7 @@ program
     const edge = await createEdge({
       region: opts.region,
       capacityBytes: opts.capacity,
+      ...(opts.diskDir ? { disk: { dir: opts.diskDir, capacityBytes: diskBytes } } : {}),
       admission: opts.admission as 'tinylfu' | 'lru',
       originUrl: opts.origin,
       secret: config.urlSigningSecret,
@@ -208,11 +220,90 @@ program
   });
 
 program
+  .command('nginx-config')
+  .description('print an nginx.conf that runs stock nginx as an edge (proxy_cache plus secure_link on the nginx form of signed URLs)')
+  .requiredOption('--origin <url>', 'origin (api role) base URL to fill misses from')
+  .requiredOption('--listen <port>', 'port nginx listens on', portNumber)
+  .requiredOption('--cache-dir <dir>', 'proxy_cache directory')
+  .option('--host <host>', 'address nginx listens on', '127.0.0.1')
+  .option('--capacity <bytes>', 'largest size of the cache (suffixes KB, MB, GB allowed)', byteSize, 10 * 1024 ** 3)
+  .option('--user <user>', 'workers run as this user (when nginx starts as root)')
+  .option('--temp-dir <dir>', 'existing directory for nginx temp files (default: the nginx prefix)')
+  .option('--pid-file <file>', 'pid file (relative: under the nginx prefix)', 'nginx.pid')
+  .option('--access-log <file>', 'access log (default: off)')
+  .option('--out <file>', 'write here instead of stdout')
+  .action(async (opts: { origin: string; listen: number; cacheDir: string; host: string; capacity: number; user?: string; tempDir?: string; pidFile: string; accessLog?: string; out?: string }) => {
+    let config;
+    try {
+      config = loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
+    let text;
+    try {
+      text = nginxConfig({
+        originUrl: opts.origin,
+        listenPort: opts.listen,
+        listenHost: opts.host,
+        cacheDir: resolve(opts.cacheDir),
+        cacheBytes: opts.capacity,
+        linkKey: nginxLinkKey(config.urlSigningSecret),
+        pidFile: opts.pidFile,
+        ...(opts.user ? { user: opts.user } : {}),
+        ...(opts.tempDir ? { tempDir: resolve(opts.tempDir) } : {}),
+        ...(opts.accessLog ? { accessLog: resolve(opts.accessLog) } : {}),
+      });
+    } catch (err) {
+      return program.error(`error: ${(err as Error).message}`, { exitCode: 2 });
+    }
+    if (opts.out) await writeFile(opts.out, text);
+    else process.stdout.write(text);
+  });
+
+program
   .command('migrate')
   .description('bring the database schema up to date and exit')
   .action(async () => {
     const m = await boot();
     await m.close();
+  });
+
+registerRecs(program);
+
+program
+  .command('import')
+  .description('load outside data into the catalog and viewing history')
+  .command('movielens')
+  .description('load a MovieLens directory (movies.csv, ratings.csv) as titles, viewers and their ratings, then train the recommender; re-runs add only what is new')
+  .argument('<dir>', 'directory in the MovieLens CSV layout')
+  .action(async (dir: string) => {
+    const m = await boot();
+    const w = worker(m);
+    const reporter = terminalReporter();
+    try {
+      const counts = await importMovieLens(m, dir, reporter);
+      const job = await m.queue.enqueue(TRAIN_JOB, { reason: 'import' }, { maxAttempts: 1 });
+      for (let j = job; j.status !== 'succeeded'; j = (await m.queue.get(job.id))!) {
+        if (j.status === 'failed') throw new Error(`training failed: ${j.error?.message ?? 'unknown'}`);
+        reporter.step('training', j.stage, j.progress);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      reporter.done('training');
+      reporter.stop();
+      process.stdout.write(`${JSON.stringify({ ...counts, signIn: { email: movieLensEmail('1'), password: MOVIELENS_PASSWORD } })}\n`);
+    } catch (err) {
+      reporter.stop();
+      if (!(err instanceof MovieLensDirError)) throw err;
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = 2;
+    } finally {
+      await w.stop();
+      await m.close();
+    }
   });
 
 await program.parseAsync(process.argv);

@@ -22,6 +22,8 @@ const PREFIXES = ['The', 'Last', 'Midnight', 'Northern', 'Hidden', 'Golden', 'Br
 const FIRST = ['Ava', 'Noah', 'Mia', 'Leo', 'Zara', 'Omar', 'Ines', 'Kai', 'Priya', 'Jonas', 'Lena', 'Mateo', 'Yuki', 'Sam', 'Nia', 'Felix', 'Rosa', 'Idris'];
 const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Kowalski', 'Haddad', 'Byrne', 'Rossi', 'Nguyen', 'Fischer', 'Patel', 'Mendes', 'Larsen'];
 const PLACES = ['a northern port town', 'a city that never sleeps', 'a remote research station', 'a small village', 'a crumbling estate', 'a floating market', 'the edge of the galaxy', 'a sleepy suburb'];
+/** Original languages (ISO 639-1); most titles also carry an English dub and subtitles. */
+const ORIGINAL_LANGUAGES = ['en', 'en', 'fr', 'es', 'de', 'ja', 'ko', 'it', 'sv', 'pt'];
 const HOOKS = ['an unexpected letter', 'a stolen map', 'a strange signal', 'a forgotten promise', 'a rival family', 'one last job', 'a missing friend', 'a secret recipe'];
 
 export interface DemoTitle extends NewTitle {
@@ -29,6 +31,13 @@ export interface DemoTitle extends NewTitle {
 }
 
 export const DEMO_TITLE_COUNT = 64;
+
+/** Audio in the original language (plus an English dub for two in three foreign titles); subtitles in it, English and one more. */
+function demoLanguages(i: number): { audioLanguages: string[]; subtitleLanguages: string[] } {
+  const original = ORIGINAL_LANGUAGES[(i * 7) % ORIGINAL_LANGUAGES.length]!;
+  const audioLanguages = original === 'en' || i % 3 === 0 ? [original] : [original, 'en'];
+  return { audioLanguages, subtitleLanguages: [...new Set([original, 'en', i % 2 ? 'es' : 'fr'])] };
+}
 
 /** The demo catalog: movies and series across every genre, with kids titles among them. */
 export function demoCatalog(count = DEMO_TITLE_COUNT, seed = 2026): DemoTitle[] {
@@ -56,6 +65,8 @@ export function demoCatalog(count = DEMO_TITLE_COUNT, seed = 2026): DemoTitle[] 
       directors: [person()],
       maturityRating: pick(spec.ratings),
       popularity: Math.round(rand() * 1000) / 10,
+      // From the title's number, not the seeded stream, so the names and people above stay as they were.
+      ...demoLanguages(i),
     };
     if (series) {
       const seasons = 1 + Math.floor(rand() * 3);

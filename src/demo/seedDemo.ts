@@ -63,7 +63,8 @@ export async function seedDemo(m: Marquee, reporter: SeedReporter, catalog: Demo
       const target = movies[i]!;
       const source = join(scratch, `${kind}.mp4`);
       await makeDemoVideo(m.media.ffmpegPath, kind, source, { seconds: DEMO_SECONDS, onProgress: (f) => reporter.step(kind, 'generate', f * 0.3) });
-      const { jobId, videoId } = await m.services.studio.ingest({ accountId: 'system', isAdmin: true, titleId: target.id, filename: `${kind}.mp4`, source: await readFile(source) });
+      // Fixed ladder: per-title analysis of five 32 s videos would add minutes to the first start on 2 cores.
+      const { jobId, videoId } = await m.services.studio.ingest({ accountId: 'system', isAdmin: true, titleId: target.id, protected: false, ladder: 'fixed', filename: `${kind}.mp4`, source: await readFile(source) });
       await m.services.studio.waitForJob(jobId, (stage, progress) => reporter.step(kind, stage, 0.3 + progress * 0.7));
       reporter.done(kind);
       state.baseVideos[kind] = videoId;

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: bool.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  PROTECT_UPLOADS: bool.default(true),
   ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).default(900),
   REFRESH_TOKEN_TTL_SEC: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   PLAYBACK_URL_TTL_SEC: z.coerce.number().int().min(10).default(6 * 3600),
@@ -34,6 +36,8 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   JOB_LEASE_SEC: z.coerce.number().int().min(5).default(60),
   ENCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
+  ENCODE_LADDER: z.enum(['per-title', 'fixed']).default('per-title'),
+  ENCODE_VP9_RUNGS: z.coerce.number().int().min(0).max(8).default(2),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   LOGIN_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(100),
   LOGIN_WINDOW_SEC: z.coerce.number().int().min(1).default(300),
@@ -44,6 +48,20 @@ const EnvSchema = z.object({
   FFPROBE_PATH: z.string().optional(),
   VMAF_MODEL_PATH: z.string().optional(),
   STEERING_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  FILL_INTERVAL_SEC: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  RATE_LIMITS: z.string().optional(),
+  DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  REC_TRAIN_INTERVAL_MIN: z.coerce.number().int().min(1).max(10_080).default(60),
+  REC_MODEL_CHECK_SEC: z.coerce.number().min(0).max(3600).default(30),
+  HOME_CACHE_TTL_SEC: z.coerce.number().int().min(0).max(86_400).default(600),
+  LOAD_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(200),
+  LOAD_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(512),
+  LOAD_LATENCY_MS: z.coerce.number().int().min(1).default(2000),
+  LOAD_RECOVERY_SEC: z.coerce.number().min(0.1).default(15),
+  CHAOS_ENABLED: bool.default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  OTEL_SERVICE_NAME: z.string().regex(/^[\w.-]{1,64}$/, 'must be a short service name').default('marquee'),
 });
 
 export interface Config {
@@ -59,6 +77,10 @@ export interface Config {
   readonly s3: S3Config | undefined;
   readonly jwtSecret: string;
   readonly urlSigningSecret: string;
+  /** Content keys are stored wrapped (AES-256-GCM) under a key derived from this. */
+  readonly keyEncryptionKey: string;
+  /** New uploads are encrypted (CENC, ClearKey licences) unless the upload says protected=false. */
+  readonly protectUploads: boolean;
   readonly accessTokenTtlSec: number;
   readonly refreshTokenTtlSec: number;
   readonly playbackUrlTtlSec: number;
@@ -66,6 +88,10 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly jobLeaseSec: number;
   readonly encodePreset: z.infer<typeof EnvSchema>['ENCODE_PRESET'];
+  /** Ladder of uploads that do not choose: per-title (trial encodes + VMAF hull) or fixed. */
+  readonly encodeLadder: z.infer<typeof EnvSchema>['ENCODE_LADDER'];
+  /** How many of the largest rungs also get a VP9 rendition (0: H.264 only). */
+  readonly encodeVp9Rungs: number;
   readonly loginMaxAttempts: number;
   readonly loginIpMaxAttempts: number;
   readonly loginWindowSec: number;
@@ -76,7 +102,43 @@ export interface Config {
   readonly vmafModelPath: string | undefined;
   /** Steering health-checks every edge this often; two failures in a row mark it unhealthy. */
   readonly steeringCheckIntervalMs: number;
+  /** How often steering enqueues the prepositioning fill job; 0: only on demand. */
+  readonly fillIntervalSec: number;
+  /** Shared cache, rate limits and presence; unset: in-process. */
+  readonly redisUrl: string | undefined;
+  /** Sliding-window limits per gateway category (auth, browse, search, playback_start, progress). */
+  readonly rateLimits: Readonly<Record<string, RateLimitRule>>;
+  /** How long a call across a module seam may take before its breaker counts it as failed. */
+  readonly dependencyTimeoutMs: number;
+  /** Recommender: minutes between scheduled trainings, how often a process looks for a newer model, how long a home page stays cached. */
+  readonly recommend: { trainIntervalMin: number; modelCheckSec: number; homeCacheTtlSec: number };
+  /** Load above which the api role steps down a degradation tier (and back up after `recoverySec` below). */
+  readonly load: { eventLoopDelayMs: number; maxInFlight: number; latencyMs: number; recoverySec: number };
+  /** Fault injection for chaos tests: off unless set, and admin-only even then. */
+  readonly chaosEnabled: boolean;
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint when set. */
+  readonly otel: { endpoint: string; serviceName: string } | undefined;
 }
+
+export interface RateLimitRule {
+  perAccount: number;
+  perIp: number;
+  windowSec: number;
+}
+
+/** Per minute, per account and per IP. Progress is per IP generous: many viewers share a NAT. */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimitRule>> = Object.freeze({
+  auth: { perAccount: 20, perIp: 300, windowSec: 60 },
+  browse: { perAccount: 600, perIp: 3000, windowSec: 60 },
+  search: { perAccount: 600, perIp: 3000, windowSec: 60 },
+  playback_start: { perAccount: 60, perIp: 600, windowSec: 60 },
+  progress: { perAccount: 1200, perIp: 60_000, windowSec: 60 },
+});
+
+const RateLimitOverrides = z.partialRecord(
+  z.enum(Object.keys(DEFAULT_RATE_LIMITS) as [string, ...string[]]),
+  z.object({ perAccount: z.number().int().min(0), perIp: z.number().int().min(0), windowSec: z.number().int().min(1).max(86_400) }).partial().strict(),
+);
 
 /** S3 object storage as the store needs it; the store's own tuning knobs keep their defaults. */
 export type S3Config = Omit<S3StoreOptions, 'uploadConcurrency'>;
@@ -115,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     s3,
     jwtSecret: e.JWT_SECRET ?? localSecret(dataDir, 'jwt'),
     urlSigningSecret: e.URL_SIGNING_SECRET ?? localSecret(dataDir, 'url-signing'),
+    keyEncryptionKey: e.KEY_ENCRYPTION_KEY ?? localSecret(dataDir, 'key-encryption'),
+    protectUploads: e.PROTECT_UPLOADS,
     accessTokenTtlSec: e.ACCESS_TOKEN_TTL_SEC,
     refreshTokenTtlSec: e.REFRESH_TOKEN_TTL_SEC,
     playbackUrlTtlSec: e.PLAYBACK_URL_TTL_SEC,
@@ -122,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     jobLeaseSec: e.JOB_LEASE_SEC,
     encodePreset: e.ENCODE_PRESET,
+    encodeLadder: e.ENCODE_LADDER,
+    encodeVp9Rungs: e.ENCODE_VP9_RUNGS,
     loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
     loginIpMaxAttempts: e.LOGIN_IP_MAX_ATTEMPTS,
     loginWindowSec: e.LOGIN_WINDOW_SEC,
@@ -129,9 +195,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admin: e.MARQUEE_ADMIN_EMAIL && e.MARQUEE_ADMIN_PASSWORD ? { email: e.MARQUEE_ADMIN_EMAIL.toLowerCase(), password: e.MARQUEE_ADMIN_PASSWORD } : undefined,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
-    vmafModelPath: e.VMAF_MODEL_PATH,
+    // The development model beside the checkout (see ../shared/design.md); missing means PSNR scoring.
+    vmafModelPath: e.VMAF_MODEL_PATH ?? resolve(import.meta.dirname, '../../../shared/models/vmaf/vmaf_v0.6.1.pkl'),
     steeringCheckIntervalMs: e.STEERING_CHECK_INTERVAL_MS,
+    fillIntervalSec: e.FILL_INTERVAL_SEC,
+    redisUrl: e.REDIS_URL,
+    rateLimits: rateLimits(e.RATE_LIMITS),
+    dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+    recommend: { trainIntervalMin: e.REC_TRAIN_INTERVAL_MIN, modelCheckSec: e.REC_MODEL_CHECK_SEC, homeCacheTtlSec: e.HOME_CACHE_TTL_SEC },
+    load: { eventLoopDelayMs: e.LOAD_EVENT_LOOP_DELAY_MS, maxInFlight: e.LOAD_MAX_IN_FLIGHT, latencyMs: e.LOAD_LATENCY_MS, recoverySec: e.LOAD_RECOVERY_SEC },
+    chaosEnabled: e.CHAOS_ENABLED,
+    otel: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } : undefined,
   });
+}
+
+/** RATE_LIMITS is JSON overriding the defaults, e.g. {"search":{"perAccount":120}}. */
+function rateLimits(json: string | undefined): Record<string, RateLimitRule> {
+  if (json === undefined) return DEFAULT_RATE_LIMITS;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new ConfigError('Invalid configuration: RATE_LIMITS must be JSON such as {"search":{"perAccount":120}}');
+  }
+  const parsed = RateLimitOverrides.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: RATE_LIMITS.${issue.path.join('.')} ${issue.message}`);
+  }
+  return Object.freeze(Object.fromEntries(Object.entries(DEFAULT_RATE_LIMITS).map(([k, rule]) => [k, Object.freeze({ ...rule, ...parsed.data[k] })])));
 }
 
 /** S3 storage is on when any of S3_ENDPOINT, S3_BUCKET or the keys is set; then all it needs must be. */

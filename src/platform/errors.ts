@@ -20,7 +20,8 @@ export class DomainError extends Error {
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
-    readonly details: { field?: string; retryAfterSec?: number } = {},
+    /** `extra`: more fields for the error body beside code and message (e.g. which streams hold the screens). */
+    readonly details: { field?: string; retryAfterSec?: number; extra?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'DomainError';

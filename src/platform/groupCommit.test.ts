@@ -58,3 +58,34 @@ test('flush writes what is pending and batches never overtake each other', async
   await Promise.all([a, b]);
   assert.deepEqual(order, [1, 2]);
 });
+
+test('what arrives during a write waits for it and goes out together in the next write', async () => {
+  const writes: number[][] = [];
+  const gc = groupCommit<Update>({
+    keyOf: (u) => u.key,
+    merge: latest,
+    write: async (items) => {
+      writes.push(items.map((u) => u.value));
+      await new Promise((r) => setTimeout(r, 30));
+    },
+    maxBatch: 2,
+    maxDelayMs: 1,
+  });
+  const first = gc.submit({ key: 'a', at: 1, value: 1 });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(writes.length, 1, 'the first write is under way');
+  const later = [2, 3, 4, 5].map((i) => gc.submit({ key: `k${i}`, at: i, value: i }));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(gc.pending, 4, 'neither the delay nor a full batch starts a second write meanwhile');
+  await Promise.all([first, ...later]);
+  assert.deepEqual(writes, [[1], [2, 3, 4, 5]]);
+});
+
+test('with no delay, what is submitted in one turn of the event loop goes out in one write', async () => {
+  const writes: number[][] = [];
+  const gc = groupCommit<Update>({ keyOf: (u) => u.key, merge: latest, write: async (items) => void writes.push(items.map((u) => u.value)), maxDelayMs: 0 });
+  const firstTurn = [1, 2, 3].map((i) => gc.submit({ key: `k${i}`, at: i, value: i }));
+  await Promise.all(firstTurn);
+  await gc.submit({ key: 'k4', at: 4, value: 4 });
+  assert.deepEqual(writes, [[1, 2, 3], [4]]);
+});

@@ -17,34 +17,60 @@ export interface GroupCommitOptions<T> {
   write(items: T[]): Promise<void>;
   /** Flush when this many distinct keys are waiting… */
   maxBatch?: number;
-  /** …or this long after the first of them arrived. */
+  /**
+   * …or this long after the first of them arrived; 0: once this turn of the event loop has taken
+   * in every request that was waiting, so a busy server writes big batches and an idle one waits
+   * for nothing.
+   */
   maxDelayMs?: number;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * One write at a time: what arrives while a write is under way waits for it and goes out in the
+ * next write as soon as it is done. Batches so grow with the write's own latency (a remote
+ * database), a later batch never overtakes an earlier one, and there is no queue of tiny writes.
+ */
 export function groupCommit<T>(o: GroupCommitOptions<T>): GroupCommit<T> {
   const maxBatch = o.maxBatch ?? 1000;
   const maxDelayMs = o.maxDelayMs ?? 2;
   let batch = new Map<string, T>();
-  let waiters: { resolve(): void; reject(err: unknown): void }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
+  let waiters: Waiter[] = [];
+  let cancelTimer: (() => void) | undefined;
+  const startTimer = (): void => {
+    if (maxDelayMs === 0) {
+      const t = setImmediate(writeNow);
+      cancelTimer = () => clearImmediate(t);
+    } else {
+      const t = setTimeout(writeNow, maxDelayMs);
+      cancelTimer = () => clearTimeout(t);
+    }
+  };
+  let writing: Promise<void> | undefined;
 
-  const flushNow = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (batch.size === 0) return writing;
+  const writeNow = (): void => {
+    cancelTimer?.();
+    cancelTimer = undefined;
+    if (writing || batch.size === 0) return;
     const items = [...batch.values()];
     const settled = waiters;
     batch = new Map();
     waiters = [];
-    // Writes run one after another, so a later batch never overtakes an earlier one.
-    writing = writing.then(() =>
-      o.write(items).then(
+    writing = o
+      .write(items)
+      .then(
         () => settled.forEach((w) => w.resolve()),
         (err: unknown) => settled.forEach((w) => w.reject(err)),
-      ),
-    );
-    return writing;
+      )
+      .finally(() => {
+        writing = undefined;
+        // These waited for the write that just ended; they need not wait any longer.
+        writeNow();
+      });
   };
 
   return {
@@ -53,12 +79,18 @@ export function groupCommit<T>(o: GroupCommitOptions<T>): GroupCommit<T> {
       const current = batch.get(key);
       batch.set(key, current === undefined ? item : o.merge(current, item));
       const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
-      if (batch.size >= maxBatch) void flushNow();
-      else if (!timer) timer = setTimeout(() => void flushNow(), maxDelayMs);
+      if (!writing) {
+        if (batch.size >= maxBatch) writeNow();
+        else if (!cancelTimer) startTimer();
+      }
       return done;
     },
     async flush() {
-      await flushNow();
+      writeNow();
+      while (writing) {
+        await writing;
+        writeNow();
+      }
     },
     get pending() {
       return batch.size;

@@ -12,13 +12,15 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'marquee_' });
+  // Two modules may count the same thing (playback errors from the player and from start-up): they share one metric.
+  const existing = <M>(name: string) => registry.getSingleMetric(name) as M | undefined;
   return {
     registry,
-    counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),
+    counter: (name, help, labelNames = []) => existing<Counter<string>>(name) ?? new Counter({ name, help, labelNames, registers: [registry] }),
     histogram: (name, help, labelNames = [], buckets) =>
-      new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) }),
+      existing<Histogram<string>>(name) ?? new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) }),
     gauge: (name, help, labelNames = [], collect) =>
-      new Gauge({ name, help, labelNames, registers: [registry], ...(collect ? { collect(this: Gauge<string>) { collect(this); } } : {}) }),
+      existing<Gauge<string>>(name) ?? new Gauge({ name, help, labelNames, registers: [registry], ...(collect ? { collect(this: Gauge<string>) { collect(this); } } : {}) }),
   };
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createEdge, type Edge, signEdgeReport } from '../../src/modules/delivery/index.ts';
+import { createEdge, type Edge, signEdgeReport, signFillRequest } from '../../src/modules/delivery/index.ts';
 import { mediaPathPrefix } from '../../src/modules/playback/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
@@ -17,10 +17,11 @@ let api: ReturnType<typeof apiClient>;
 let videoId: string;
 const edges: Edge[] = [];
 
-async function edge(region: string, opts: { capacity?: number; admission?: 'lru' | 'tinylfu'; port?: number; id?: string; register?: boolean } = {}): Promise<Edge> {
+async function edge(region: string, opts: { capacity?: number; admission?: 'lru' | 'tinylfu'; port?: number; id?: string; register?: boolean; disk?: { dir: string; capacityBytes: number } } = {}): Promise<Edge> {
   const e = await createEdge({
     region,
     capacityBytes: opts.capacity ?? 64 * 1024 * 1024,
+    ...(opts.disk ? { disk: opts.disk } : {}),
     admission: opts.admission ?? 'tinylfu',
     originUrl: server.url,
     secret: SECRET,
@@ -53,7 +54,8 @@ before(async () => {
   const partner = await api.signup();
   await server.m.services.identity.setRole(partner.accountId, 'partner');
   const token = (await api.post('/api/v1/auth/login', { email: partner.email, password: partner.password })).body.accessToken;
-  const titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Edge Pattern', genres: ['Drama'] }, token)).body.id;
+  // Popular, so the fill job gives it a replica on every edge.
+  const titleId = (await server.m.services.catalog.createTitle({ type: 'movie', name: 'Edge Pattern', genres: ['Drama'], popularity: 80 }, partner.accountId)).id;
   const form = new FormData();
   form.set('titleId', titleId);
   const clip = await makeTestClip(join(server.dataDir, 'edge.mp4'), { seconds: 6, height: 240 });
@@ -216,7 +218,7 @@ describe('edges and steering', () => {
   });
 
   test('steering refuses edge reports not signed with the delivery secret', async () => {
-    const report = { id: 'rogue', baseUrl: 'http://127.0.0.1:1', region: 'US', capacityBytes: 1, usedBytes: 0, load: 0 };
+    const report = { id: 'rogue', baseUrl: 'http://127.0.0.1:1', region: 'US', capacityBytes: 1, usedBytes: 0, load: 0, holds: [] };
     const forged = signEdgeReport('not-the-secret-0123456789abcdefghijklmno', report, Date.now());
     assert.equal((await api.post('/api/v1/steering/edges', forged)).status, 403);
     const stale = signEdgeReport(SECRET, report, Date.now() - 3600_000);
@@ -245,5 +247,131 @@ describe('edges and steering', () => {
     assert.equal(res.headers.get('x-cache'), 'MISS');
     await res.text();
     void us2;
+  });
+});
+
+/** The MPD's first `count` media segments of every representation, plus the init segments, as URLs under `base`. */
+function segmentUrls(base: string, mpd: string, count: number): string[] {
+  const media = /media="([^"]+)"/.exec(mpd)![1]!;
+  const init = /initialization="([^"]+)"/.exec(mpd)![1]!;
+  return [...mpd.matchAll(/<Representation id="([^"]+)"/g)].flatMap((m) => [
+    base + init.replace('$RepresentationID$', m[1]!),
+    ...Array.from({ length: count }, (_, i) => base + media.replace('$RepresentationID$', m[1]!).replace(/\$Number%0(\d)d\$/, (__, w: string) => String(i + 1).padStart(Number(w), '0'))),
+  ]);
+}
+
+async function fetchAll(urls: string[]): Promise<{ tier: string | null; bytes: Buffer }[]> {
+  const out = [];
+  for (const u of urls) {
+    const r = await get(u);
+    assert.equal(r.status, 200, u);
+    out.push({ tier: r.headers.get('x-cache-tier'), bytes: Buffer.from(await r.arrayBuffer()) });
+  }
+  return out;
+}
+
+describe('the disk tier', () => {
+  test('memory misses fall to disk; a restart with the same disk dir serves without the origin; damaged files are refetched', async () => {
+    const dir = join(server.dataDir, 'edge-disk');
+    // Memory for about two segments: most objects live only on disk after the first pass.
+    const first = await edge('AP', { id: 'ap-disk', register: false, capacity: 8 * 1024 * 1024 + 150_000, admission: 'lru', disk: { dir, capacityBytes: 8 * 1024 * 1024 } });
+    const pb = await startPlayback('US');
+    const path = new URL(pb.manifests.dash, server.url).pathname;
+    const base = path.slice(0, path.lastIndexOf('/') + 1);
+    const mpd = await (await get(first.url + path)).text();
+    const urls = segmentUrls(base, mpd, 2);
+    const cold = await fetchAll(urls.map((u) => first.url + u));
+    assert.deepEqual(cold.map((r) => r.tier), urls.map(() => 'origin'));
+    const again = await fetchAll(urls.map((u) => first.url + u));
+    assert.ok(again.some((r) => r.tier === 'disk'), `evicted from memory, found on disk: ${again.map((r) => `${r.tier}:${r.bytes.length}`).join(' ')}`);
+    assert.deepEqual(again.map((r) => r.bytes), cold.map((r) => r.bytes));
+    let text = await scrape(first.url);
+    assert.equal(metricValue(text, 'marquee_edge_origin_fetches_total'), urls.length + 1, 'the second pass made no origin fetch');
+    assert.ok(metricValue(text, 'marquee_edge_evictions_total', { tier: 'memory' }) > 0, `memory evicted: ${text.split('\n').filter((l) => l.startsWith('marquee_edge')).join('; ')}`);
+    assert.ok(first.cache.stats().bytes <= 150_000, 'memory stays within its share');
+    await first.close();
+    edges.splice(edges.indexOf(first), 1);
+
+    // Damage one file while the edge is down: it must be refetched, never served.
+    const damagedKey = `${base.split('/')[3]}/${urls[1]!.slice(base.length)}`;
+    const file = await readFile(first.disk!.pathOf(damagedKey));
+    file[file.length - 1]! ^= 0xff;
+    await writeFile(first.disk!.pathOf(damagedKey), file);
+
+    const restarted = await edge('AP', { id: 'ap-disk', register: false, capacity: 8 * 1024 * 1024 + 150_000, admission: 'lru', disk: { dir, capacityBytes: 8 * 1024 * 1024 } });
+    const warm = await fetchAll(urls.map((u) => restarted.url + u));
+    assert.deepEqual(warm.map((r) => r.bytes), cold.map((r) => r.bytes), 'the damaged object was served intact (refetched)');
+    assert.deepEqual(warm.map((r, i) => (i === 1 ? 'refetched' : r.tier)), urls.map((_, i) => (i === 1 ? 'refetched' : 'disk')));
+    assert.equal(warm[1]!.tier, 'origin');
+    text = await scrape(restarted.url);
+    assert.equal(metricValue(text, 'marquee_edge_origin_fetches_total'), 1, 'only the damaged object came from the origin');
+    assert.equal(metricValue(text, 'marquee_edge_disk_corrupt_total'), 1);
+    assert.ok(metricValue(text, 'marquee_edge_hit_ratio') > 0.8, 'nearly all from disk');
+  });
+});
+
+describe('HLS through an edge', () => {
+  test('the master playlist lists each variant once per alternative, primary first, and the backup variants play', async () => {
+    const pb = await startPlayback('US');
+    const res = await get(pb.manifests.hls);
+    assert.equal(res.status, 200);
+    const master = await res.text();
+    const prefix = new URL(pb.manifests.hls).pathname.replace(/master\.m3u8$/, '');
+    const variants = master.split('\n').filter((l) => l && !l.startsWith('#'));
+    const alternatives = [pb.cdn.primary, ...pb.cdn.backups];
+    assert.equal(variants.length % alternatives.length, 0);
+    const perHost = variants.length / alternatives.length;
+    assert.ok(perHost >= 1);
+    alternatives.forEach((alt, i) => {
+      for (const v of variants.slice(i * perHost, (i + 1) * perHost)) assert.ok(v.startsWith(`${alt}${prefix}`), `${v} on ${alt}`);
+    });
+    // A backup's variant playlist and its first segment load from that backup.
+    const backupVariant = variants[perHost]!;
+    const playlist = await (await get(backupVariant)).text();
+    const segment = playlist.split('\n').find((l) => l && !l.startsWith('#'))!;
+    const seg = await get(backupVariant.slice(0, backupVariant.lastIndexOf('/') + 1) + segment);
+    assert.equal(seg.status, 200);
+    await seg.arrayBuffer();
+  });
+});
+
+describe('prepositioning', () => {
+  test('an admin fill run pushes the title to edges; the edge then serves its first segments with no origin fetch', async () => {
+    const filled = await edge('SA', { id: 'sa-fill' });
+    const viewer = await api.viewer({ plan: 'premium', country: 'US' });
+    assert.equal((await api.post('/api/v1/admin/delivery/fill', {}, viewer.profileToken)).status, 403, 'viewers may not trigger fills');
+    const admin = await api.signup();
+    await server.m.services.identity.setRole(admin.accountId, 'admin');
+    const adminToken = (await api.post('/api/v1/auth/login', { email: admin.email, password: admin.password })).body.accessToken;
+    const run = await api.post('/api/v1/admin/delivery/fill', {}, adminToken);
+    assert.equal(run.status, 202);
+    let job: { status: string; result: { edges: { edgeId: string; push: string[]; outcome: { fetched?: number; failed?: number } }[] } } | undefined;
+    await until('the fill job', async () => {
+      job = (await api.get(`/api/v1/admin/delivery/fill/${run.body.jobId}`, adminToken)).body;
+      return job!.status === 'succeeded' || job!.status === 'failed';
+    }, 30_000);
+    assert.equal(job!.status, 'succeeded', JSON.stringify(job));
+    const mine = job!.result.edges.find((e) => e.edgeId === 'sa-fill')!;
+    assert.equal(mine.push.length, 1, JSON.stringify(job));
+    assert.ok((mine.outcome.fetched ?? 0) > 0 && mine.outcome.failed === 0, JSON.stringify(mine.outcome));
+    const before = metricValue(await scrape(filled.url), 'marquee_edge_origin_fetches_total');
+    assert.equal(before, mine.outcome.fetched);
+
+    const pb = await startPlayback('US');
+    const path = new URL(pb.manifests.dash, server.url).pathname;
+    const mpd = await (await get(filled.url + path)).text();
+    const played = await fetchAll(segmentUrls(filled.url + path.slice(0, path.lastIndexOf('/') + 1), mpd, 2));
+    assert.ok(played.every((r) => r.tier !== 'origin'), played.map((r) => r.tier).join(','));
+    assert.equal(metricValue(await scrape(filled.url), 'marquee_edge_origin_fetches_total'), before + 1, 'only the session manifest came from the origin');
+  });
+
+  test('edges refuse fill requests not signed with the delivery secret', async () => {
+    const e = await edge('SA', { id: 'sa-refuse', register: false });
+    const forged = signFillRequest('not-the-secret-0123456789abcdefghijklmno', ['/media/x.1.y/a/b.m4s'], Date.now());
+    const res = await fetch(`${e.url}/admin/fill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+    assert.equal(res.status, 403);
+    const stale = signFillRequest(SECRET, ['/media/x.1.y/a/b.m4s'], Date.now() - 3600_000);
+    assert.equal((await fetch(`${e.url}/admin/fill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stale) })).status, 403);
+    assert.equal(metricValue(await scrape(e.url), 'marquee_edge_origin_fetches_total'), 0);
   });
 });

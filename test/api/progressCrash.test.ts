@@ -56,13 +56,17 @@ test('every progress update that got 202 survives a SIGKILL of the server', asyn
     }
   };
   const senders = [...videos, ...videos].map(sender);
-  await new Promise((r) => setTimeout(r, 1500));
+  // Killed mid-stream once plenty were acknowledged (counted, not timed: a busy machine is slow).
+  const acknowledged = () => [...acked.values()].reduce((a, b) => a + b, 0);
+  for (let waited = 0; acknowledged() <= 50; waited += 10) {
+    if (waited > 120_000) throw new Error(`only ${acknowledged()} updates acknowledged in 2 minutes`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
   const exited = new Promise((r) => child!.once('exit', r));
   child.kill('SIGKILL');
   stop = true;
   await Promise.all(senders);
   await exited;
-  assert.ok([...acked.values()].reduce((a, b) => a + b, 0) > 50, `sent only ${JSON.stringify([...acked])}`);
 
   const after = await createMarquee(loadConfig(env), { logger: createLogger('silent') });
   try {

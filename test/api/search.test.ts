@@ -48,9 +48,9 @@ before(async () => {
     ['The Godfather Part II', 1974, '16+', ['Crime', 'Drama'], ['Al Pacino', 'Robert De Niro'], ['Francis Ford Coppola'], 70],
     ['Forrest Gump', 1994, '13+', ['Drama', 'Romance'], ['Tom Hanks', 'Robin Wright'], ['Robert Zemeckis'], 80],
     ['Cast Away', 2000, '13+', ['Drama', 'Adventure'], ['Tom Hanks', 'Helen Hunt'], ['Robert Zemeckis'], 60],
-    ['Toy Story', 1995, 'all', ['Animation', 'Family'], ['Tom Hanks', 'Tim Allen'], ['John Lasseter'], 90],
-    ['Amélie', 2001, '13+', ['Romance', 'Comedy'], ['Audrey Tautou'], ['Jean-Pierre Jeunet'], 50],
-    ['Volver', 2006, '16+', ['Drama'], ['Penélope Cruz'], ['Pedro Almodóvar'], 30],
+    ['Toy Story', 1995, 'all', ['Animation', 'Family'], ['Tom Hanks', 'Tim Allen'], ['John Lasseter'], 90, { audioLanguages: ['en', 'fr'], subtitleLanguages: ['en'] }],
+    ['Amélie', 2001, '13+', ['Romance', 'Comedy'], ['Audrey Tautou'], ['Jean-Pierre Jeunet'], 50, { audioLanguages: ['FR'], subtitleLanguages: ['en', 'de', 'en'] }],
+    ['Volver', 2006, '16+', ['Drama'], ['Penélope Cruz'], ['Pedro Almodóvar'], 30, { audioLanguages: ['es'], subtitleLanguages: ['en'] }],
     ['Interstellar', 2014, '13+', ['Sci-Fi'], ['Matthew McConaughey', 'Anne Hathaway'], ['Christopher Nolan'], 85, { synopsis: 'Explorers travel through a wormhole in space.' }],
     ['Arrival', 2016, '13+', ['Science Fiction'], ['Amy Adams'], ['Denis Villeneuve'], 40],
     ['Spider-Man', 2002, '13+', ['Action'], ['Tobey Maguire'], ['Sam Raimi'], 65],
@@ -176,6 +176,42 @@ describe('filters and viewer rules', () => {
     assert.equal((await api.post('/api/v1/progress', { videoId: `video-${ids['Cast Away']}`, positionSec: 10 }, other.profileToken)).status, 202);
     assert.deepEqual((await names('tom hanks', other.profileToken)).slice(0, 3), ['Forrest Gump', 'Cast Away', 'Toy Story']);
     assert.deepEqual((await names('tom hanks')).slice(0, 3), ['Toy Story', 'Forrest Gump', 'Cast Away']);
+  });
+});
+
+describe('audio and subtitle languages', () => {
+  test('titles carry their languages; search filters on them', async () => {
+    const amelie = await api.get(`/api/v1/titles/${ids['Amélie']}`);
+    assert.deepEqual([amelie.body.audioLanguages, amelie.body.subtitleLanguages], [['fr'], ['de', 'en']]);
+    assert.deepEqual(await names('tom hanks', undefined, '&audio=fr'), ['Toy Story']);
+    assert.deepEqual(await names('amelie', undefined, '&audio=FR&subtitles=de'), ['Amélie']);
+    assert.deepEqual(await names('amelie', undefined, '&audio=en'), []);
+    assert.deepEqual(await names('godfather', undefined, '&subtitles=en'), []); // no languages recorded
+  });
+
+  test('the owner replaces the lists; search follows within seconds', async () => {
+    const path = `/api/v1/studio/titles/${ids['Volver']}/languages`;
+    const stranger = await server.partnerToken();
+    assert.equal((await api.put(path, { audioLanguages: ['en'], subtitleLanguages: [] }, stranger)).status, 403);
+    assert.deepEqual(await names('volver', undefined, '&audio=en'), []);
+    const res = await api.put(path, { audioLanguages: ['es', 'EN'], subtitleLanguages: ['fr'] }, partnerToken);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual([res.body.audioLanguages, res.body.subtitleLanguages], [['en', 'es'], ['fr']]);
+    await eventually(async () => (await names('volver', undefined, '&audio=en')).includes('Volver'), 'new audio language searchable');
+    assert.deepEqual(await names('volver', undefined, '&subtitles=en'), []);
+  });
+
+  test('anything but a two-letter code is 400 naming the field', async () => {
+    for (const [qs, field] of [['audio=english', 'audio'], ['subtitles=e', 'subtitles'], ['audio=e%20', 'audio']]) {
+      const res = await api.get(`/api/v1/search?q=volver&${qs}`);
+      assert.equal(res.status, 400, qs);
+      assert.equal(res.body.error.field, field, qs);
+    }
+    const bad = await api.put(`/api/v1/studio/titles/${ids['Volver']}/languages`, { audioLanguages: ['eng'], subtitleLanguages: [] }, partnerToken);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.field, 'audioLanguages.0');
+    const created = await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Bad Codes', subtitleLanguages: ['x1'] }, partnerToken);
+    assert.equal(created.status, 400);
   });
 });
 

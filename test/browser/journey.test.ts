@@ -12,10 +12,11 @@ const SHOTS = join(import.meta.dirname, '../../test-results');
 let server: TestServer;
 let browser: Browser;
 let titleId: string;
+const ADMIN = { email: 'oncall@example.com', password: 'oncall-password-1' };
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer({ ENCODE_PRESET: 'ultrafast' }, { worker: true });
+  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', MARQUEE_ADMIN_EMAIL: ADMIN.email, MARQUEE_ADMIN_PASSWORD: ADMIN.password }, { worker: true });
   const api = apiClient(server.url);
   const token = await server.partnerToken();
   titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Journey Test Pattern', genres: ['Documentary'], year: 2026, synopsis: 'A test card, streamed.' }, token)).body.id;
@@ -95,5 +96,34 @@ test('an expired session sends the viewer back to sign in with a message', async
   await page.goto(`${server.url}/`);
   await page.getByTestId('email').waitFor({ timeout: 15_000 });
   assert.match(await page.content(), /session (has )?expired/i);
+  await page.close();
+});
+
+test('the player reports its quality of experience, and on-call sees it charted', async () => {
+  // The first journey left the watch page twice (reload, close): each play sent one report.
+  const api = apiClient(server.url);
+  const admin = (await api.post('/api/v1/auth/login', ADMIN)).body.accessToken;
+  let summary = (await api.get('/api/v1/admin/qoe?hours=1', admin)).body;
+  for (let i = 0; i < 50 && summary.total.sessions < 1; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    summary = (await api.get('/api/v1/admin/qoe?hours=1', admin)).body;
+  }
+  assert.ok(summary.total.sessions >= 1, 'a QoE report was stored');
+  assert.ok(summary.total.ttffP50Ms > 0, 'time to first frame measured');
+  assert.ok(summary.total.avgBitrateKbps > 0, 'bitrate watched measured');
+  assert.equal(summary.total.fatalErrors, 0);
+  assert.match((await api.get('/metrics')).body, /marquee_qoe_time_to_first_frame_seconds_count\{device="[a-z]+"\} [1-9]/);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${server.url}/signin`);
+  await page.getByTestId('email').fill(ADMIN.email);
+  await page.getByTestId('password').fill(ADMIN.password);
+  await page.getByTestId('submit').click();
+  await page.getByTestId('profile-name').waitFor();
+  await page.goto(`${server.url}/ops`);
+  await page.getByTestId('ops-page').waitFor({ timeout: 15_000 });
+  assert.equal(Number(await page.getByTestId('ops-sessions').textContent()), summary.total.sessions);
+  assert.ok((await page.locator('.ops-chart svg path.line').count()) >= 4, 'QoE charts are drawn');
+  await page.screenshot({ path: join(SHOTS, 'operations.png') });
   await page.close();
 });

@@ -34,7 +34,11 @@ export function spawnEdge(args: { region: string; capacity: number; origin: stri
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('edge did not start within 20 s')), 20_000);
+    // Generous: several edges start at once on a busy machine. One that never announces is stopped, so the test process can exit.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('edge did not start within 120 s'));
+    }, 120_000);
     child.once('exit', (code) => reject(new Error(`edge exited with ${code}`)));
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {

@@ -21,7 +21,9 @@ export interface TestServer {
 /** A whole Marquee on a random local port with its own data dir: tests talk to it over HTTP. */
 export async function startTestServer(env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'marquee-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'silent', ...env });
+  // The test's own client shares the server's event loop, so its work would read as server load:
+  // tests that exercise degradation set LOAD_* themselves.
+  const config = loadConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'silent', ENCODE_LADDER: 'fixed', LOAD_EVENT_LOOP_DELAY_MS: '10000', LOAD_LATENCY_MS: '60000', ...env });
   const m = await createMarquee(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   const address = await m.app.listen({ port: 0, host: '127.0.0.1' });
   const server: TestServer = {

@@ -15,8 +15,11 @@ import './styles/base.css';
 
 // The player (and Shaka Player with it) loads only when a viewer presses play.
 const Watch = lazy(() => import('./pages/Watch'));
+const Operations = lazy(() => import('./pages/Operations'));
 const ExperimentList = lazy(() => import('./pages/Experiments').then((m) => ({ default: m.ExperimentList })));
 const ExperimentResults = lazy(() => import('./pages/Experiments').then((m) => ({ default: m.ExperimentResults })));
+const StudioJobs = lazy(() => import('./pages/Studio').then((m) => ({ default: m.StudioJobs })));
+const StudioVideoPage = lazy(() => import('./pages/Studio').then((m) => ({ default: m.StudioVideoPage })));
 
 type Need = 'nothing' | 'account' | 'profile';
 
@@ -26,6 +29,9 @@ function need(route: Route): Need {
     case 'signup':
       return 'nothing';
     case 'profiles':
+    case 'studio':
+    case 'studioVideo':
+    case 'ops':
       return 'account';
     default:
       return 'profile';
@@ -77,6 +83,24 @@ function Page({ route }: { route: Route }) {
           <ExperimentResults key={route.id} id={route.id} />
         </Suspense>
       );
+    case 'studio':
+      return (
+        <Suspense fallback={<Loading />}>
+          <StudioJobs />
+        </Suspense>
+      );
+    case 'studioVideo':
+      return (
+        <Suspense fallback={<Loading />}>
+          <StudioVideoPage key={route.id} id={route.id} />
+        </Suspense>
+      );
+    case 'ops':
+      return (
+        <Suspense fallback={<Loading />}>
+          <Operations />
+        </Suspense>
+      );
     case 'notfound':
       return (
         <div className="page center">
@@ -109,6 +133,9 @@ export function App() {
       activity: 'Viewing activity',
       experiments: 'Experiments',
       experiment: 'Experiment results',
+      ops: 'Operations',
+      studio: 'Studio',
+      studioVideo: 'Encoding ladder',
       watch: 'Watching',
     };
     document.title = names[route.name] ? `${names[route.name]} · Marquee` : 'Marquee';

@@ -5,15 +5,31 @@ import type { ContinueWatchingItem, Genre, HomeRow, Page, Title, TitleSummary } 
 
 const MAX_GENRE_ROWS = 12;
 
-export async function loadHome(): Promise<HomeRow[]> {
+export interface Home {
+  rows: HomeRow[];
+  /** The profile has no history yet: offer to pick a few titles it likes. */
+  onboarding: boolean;
+}
+
+export async function loadHome(): Promise<Home> {
   try {
-    const home = await api<{ rows: HomeRow[] }>('/api/v1/home', { auth: 'profile' });
-    return home.rows.filter((r) => r.items?.length);
+    const home = await api<{ rows: HomeRow[]; onboarding?: boolean }>('/api/v1/home', { auth: 'profile', query: { hour: new Date().getHours() } });
+    return { rows: home.rows.filter((r) => r.items?.length), onboarding: Boolean(home.onboarding) };
   } catch (e) {
-    if (e instanceof ApiError && [404, 405, 501].includes(e.status)) return fallbackRows();
+    if (e instanceof ApiError && [404, 405, 501].includes(e.status)) return { rows: await fallbackRows(), onboarding: false };
     throw e;
   }
 }
+
+export interface OnboardingChoices {
+  items: TitleSummary[];
+  minPicks: number;
+  maxPicks: number;
+}
+
+export const onboardingChoices = () => api<OnboardingChoices>('/api/v1/onboarding/titles', { auth: 'profile' });
+
+export const saveOnboarding = (titleIds: string[]) => api('/api/v1/profiles/me/onboarding', { auth: 'profile', method: 'POST', body: { titleIds } });
 
 const settled = async <T,>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
 

@@ -14,6 +14,9 @@ export type Route =
   | { name: 'activity' }
   | { name: 'experiments' }
   | { name: 'experiment'; id: string }
+  | { name: 'ops' }
+  | { name: 'studio' }
+  | { name: 'studioVideo'; id: string }
   | { name: 'notfound' };
 
 const NAV_EVENT = 'marquee:navigate';
@@ -71,12 +74,15 @@ export function matchRoute(href: string): Route {
     if (head === 'my-list') return { name: 'mylist' };
     if (head === 'activity') return { name: 'activity' };
     if (head === 'experiments') return { name: 'experiments' };
+    if (head === 'ops') return { name: 'ops' };
+    if (head === 'studio') return { name: 'studio' };
   }
   if (parts.length === 2 && arg) {
     if (head === 'title') return { name: 'title', id: arg };
     if (head === 'experiments') return { name: 'experiment', id: arg };
     if (head === 'watch') return { name: 'watch', videoId: arg, titleId: q.get('title') };
   }
+  if (parts.length === 3 && head === 'studio' && arg === 'videos' && parts[2]) return { name: 'studioVideo', id: parts[2] };
   return { name: 'notfound' };
 }
 

@@ -63,7 +63,9 @@ export interface HomeRow {
   id: string;
   kind: string;
   title: string;
-  items: TitleSummary[];
+  /** Why the row is on this profile's page. */
+  reason?: string;
+  items: (TitleSummary & { rank?: number })[];
 }
 
 /** GET /api/v1/history: one video the profile watched (its last device). */
@@ -120,7 +122,8 @@ export interface PlaybackStart {
   /** Not in api.md: the ladder and the tallest rendition the plan + device allow. Manifests list every rung. */
   tracks?: { video?: { height: number; width: number; bitrateKbps: number; codec: string }[]; maxHeight?: number };
   cdn?: { primary?: string; backups?: string[] };
-  drm?: Record<string, unknown>;
+  /** Protected titles: the ClearKey licence endpoint and the session's licence token (sent in `header`). */
+  drm?: { keySystem: string; licenseUrl: string; header: string; token: string; kids?: string[] };
 }
 
 export function nameOf(n: Named): string {

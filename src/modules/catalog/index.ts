@@ -10,6 +10,7 @@ import { type CatalogService, catalogService } from './service.ts';
 export { catalogMigrations };
 export type { CatalogService } from './service.ts';
 export { viewerOf } from './routes.ts';
+export { isAvailableIn, type AvailabilityWindow, type Licensing } from './availability.ts';
 export { TITLE_ARTWORK_EXPERIMENT, sameArtwork, withArtworkArm } from './artworkExperiment.ts';
 export { ADULT_MAX_RATING, KIDS_MAX_RATING, MATURITY_RATINGS, isRatingAllowed, maturityRank, type MaturityRating } from './maturity.ts';
 export type { CatalogEvent, CatalogViewer, Episode, IndexableTitle, NewEpisode, NewTitle, PlayableItem, Title, TitleSummary, TitleType } from './types.ts';

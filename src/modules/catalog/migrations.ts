@@ -68,4 +68,29 @@ export const catalogMigrations: NamedMigrations = {
       await db.schema.createIndex('episodes_video').on('episodes').column('video_id').execute();
     },
   },
+  '0301_title_availability': {
+    async up(db: Kysely<unknown>) {
+      // Licensing windows per title and country; a title with none follows title_regions.
+      await db.schema
+        .createTable('title_availability')
+        .addColumn('title_id', 'text', (c) => c.notNull().references('titles.id').onDelete('cascade'))
+        .addColumn('country', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'text', (c) => c.notNull())
+        .addColumn('ends_at', 'text')
+        .execute();
+      await db.schema.createIndex('title_availability_title').on('title_availability').columns(['title_id', 'country', 'starts_at']).execute();
+    },
+  },
+  '0302_title_languages': {
+    async up(db: Kysely<unknown>) {
+      // Spoken (audio) and subtitle languages of a title, ISO 639-1 codes, for search filters and details.
+      await db.schema
+        .createTable('title_languages')
+        .addColumn('title_id', 'text', (c) => c.notNull().references('titles.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('title_languages_pk', ['title_id', 'kind', 'language'])
+        .execute();
+    },
+  },
 };

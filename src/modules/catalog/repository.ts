@@ -34,10 +34,35 @@ export interface EpisodeRow {
 type CatalogTables = {
   titles: TitleRow;
   title_regions: { title_id: string; country: string };
+  title_languages: { title_id: string; kind: LanguageKind; language: string };
+  title_availability: { title_id: string; country: string; starts_at: string; ends_at: string | null };
   genres: { id: string; name: string };
   title_genres: { title_id: string; genre_id: string };
   title_credits: { title_id: string; role: 'cast' | 'director'; ord: number; person_name: string };
   episodes: EpisodeRow;
+};
+
+export type LanguageKind = 'audio' | 'subtitles';
+/** ISO 639-1 codes of a title's audio tracks and subtitles. */
+export interface TitleLanguages {
+  audio: string[];
+  subtitles: string[];
+}
+export const NO_LANGUAGES: TitleLanguages = { audio: [], subtitles: [] };
+
+const groupLanguages = (rows: readonly { title_id: string; kind: LanguageKind; language: string }[]): Map<string, TitleLanguages> => {
+  const out = new Map<string, TitleLanguages>();
+  for (const r of rows) {
+    let l = out.get(r.title_id);
+    if (!l) out.set(r.title_id, (l = { audio: [], subtitles: [] }));
+    (r.kind === 'audio' ? l.audio : l.subtitles).push(r.language);
+  }
+  return out;
+};
+
+const insertLanguages = async (tx: Kysely<CatalogTables>, titleId: string, languages: TitleLanguages): Promise<void> => {
+  for (const language of languages.audio) await tx.insertInto('title_languages').values({ title_id: titleId, kind: 'audio', language }).execute();
+  for (const language of languages.subtitles) await tx.insertInto('title_languages').values({ title_id: titleId, kind: 'subtitles', language }).execute();
 };
 
 /** Keyset position: the sort key of the last item and its id (ids break ties). */
@@ -52,6 +77,8 @@ export interface TitleFilter {
   ids?: string[];
   maxRank?: number;
   country?: string;
+  /** With `country`: the moment availability windows are judged at (ISO). */
+  at?: string;
   publishedOnly: boolean;
 }
 
@@ -78,10 +105,26 @@ export function catalogRepository(base: Kysely<object>) {
     if (f.maxRank !== undefined) q = q.where('maturity_rank', '<=', f.maxRank);
     if (f.country) {
       const country = f.country;
+      const at = f.at ?? new Date().toISOString();
+      // Same rule as isAvailableIn: windows, when a title has any, replace its region list.
       q = q.where((eb) =>
         eb.or([
-          eb('worldwide', '=', 1),
-          eb.exists(eb.selectFrom('title_regions').select('title_id').whereRef('title_regions.title_id', '=', 'titles.id').where('country', '=', country)),
+          eb.and([
+            eb.not(eb.exists(eb.selectFrom('title_availability').select('title_id').whereRef('title_availability.title_id', '=', 'titles.id'))),
+            eb.or([
+              eb('worldwide', '=', 1),
+              eb.exists(eb.selectFrom('title_regions').select('title_id').whereRef('title_regions.title_id', '=', 'titles.id').where('country', '=', country)),
+            ]),
+          ]),
+          eb.exists(
+            eb
+              .selectFrom('title_availability')
+              .select('title_id')
+              .whereRef('title_availability.title_id', '=', 'titles.id')
+              .where('title_availability.country', '=', country)
+              .where('title_availability.starts_at', '<=', at)
+              .where((w) => w.or([w('title_availability.ends_at', 'is', null), w('title_availability.ends_at', '>', at)])),
+          ),
         ]),
       );
     }
@@ -106,6 +149,15 @@ export function catalogRepository(base: Kysely<object>) {
     episodeByVideo: (videoId: string) => db.selectFrom('episodes').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
     episodeById: (id: string) => db.selectFrom('episodes').selectAll().where('id', '=', id).executeTakeFirst(),
     episodesOf: (titleId: string) => db.selectFrom('episodes').selectAll().where('title_id', '=', titleId).orderBy('season').orderBy('number').execute(),
+    windowsOf: async (titleId: string) =>
+      (await db.selectFrom('title_availability').selectAll().where('title_id', '=', titleId).orderBy('country').orderBy('starts_at').execute()).map((r) => ({ country: r.country, startsAt: r.starts_at, endsAt: r.ends_at })),
+    /** Replaces a title's windows in one transaction. */
+    async setWindows(titleId: string, windows: { country: string; startsAt: string; endsAt: string | null }[]): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('title_availability').where('title_id', '=', titleId).execute();
+        for (const w of windows) await tx.insertInto('title_availability').values({ title_id: titleId, country: w.country, starts_at: w.startsAt, ends_at: w.endsAt }).execute();
+      });
+    },
     regionsOf: async (titleId: string) => (await db.selectFrom('title_regions').select('country').where('title_id', '=', titleId).orderBy('country').execute()).map((r) => r.country),
     async genresOf(titleIds: string[]): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>();
@@ -122,7 +174,7 @@ export function catalogRepository(base: Kysely<object>) {
     },
     creditsOf: (titleId: string) => db.selectFrom('title_credits').selectAll().where('title_id', '=', titleId).orderBy('role').orderBy('ord').execute(),
     genres: () => db.selectFrom('genres').selectAll().orderBy('name').execute(),
-    async insertTitle(row: TitleRow, genres: { id: string; name: string }[], credits: { role: 'cast' | 'director'; name: string }[], regions: string[]): Promise<void> {
+    async insertTitle(row: TitleRow, genres: { id: string; name: string }[], credits: { role: 'cast' | 'director'; name: string }[], regions: string[], languages: TitleLanguages = NO_LANGUAGES): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await tx.insertInto('titles').values(row).execute();
         for (const g of genres) {
@@ -132,6 +184,17 @@ export function catalogRepository(base: Kysely<object>) {
         let ord = 0;
         for (const c of credits) await tx.insertInto('title_credits').values({ title_id: row.id, role: c.role, ord: ord++, person_name: c.name }).execute();
         for (const country of regions) await tx.insertInto('title_regions').values({ title_id: row.id, country }).execute();
+        await insertLanguages(tx, row.id, languages);
+      });
+    },
+    async languagesOf(titleId: string): Promise<TitleLanguages> {
+      return groupLanguages(await db.selectFrom('title_languages').selectAll().where('title_id', '=', titleId).orderBy('kind').orderBy('language').execute()).get(titleId) ?? NO_LANGUAGES;
+    },
+    /** Replaces a title's audio and subtitle languages in one transaction. */
+    async setLanguages(titleId: string, languages: TitleLanguages): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('title_languages').where('title_id', '=', titleId).execute();
+        await insertLanguages(tx, titleId, languages);
       });
     },
     insertEpisode: (row: EpisodeRow) => db.insertInto('episodes').values(row).execute(),
@@ -152,21 +215,23 @@ export function catalogRepository(base: Kysely<object>) {
     },
     setArtwork: (titleId: string, posterKey: string, backdropKey: string) =>
       db.updateTable('titles').set({ poster_key: posterKey, backdrop_key: backdropKey }).where('id', '=', titleId).execute(),
-    /** Published titles (all, or the given ones) with their genres, credits, episodes and regions, in five queries. */
+    /** Published titles (all, or the given ones) with their genres, credits, episodes, regions and windows, in six queries. */
     async forIndex(ids?: string[]) {
       const wanted = ids && (ids.length ? ids : ['']);
       let titlesQ = db.selectFrom('titles').selectAll().where('published', '=', 1);
       if (wanted) titlesQ = titlesQ.where('id', 'in', wanted);
       let scope = db.selectFrom('titles').select('id').where('published', '=', 1);
       if (wanted) scope = scope.where('id', 'in', wanted);
-      const [titles, genres, credits, episodes, regions] = await Promise.all([
+      const [titles, genres, credits, episodes, regions, windows, languageRows] = await Promise.all([
         titlesQ.orderBy('id').execute(),
         db.selectFrom('title_genres').innerJoin('genres', 'genres.id', 'title_genres.genre_id').select(['title_genres.title_id as titleId', 'genres.id as id', 'genres.name as name']).where('title_genres.title_id', 'in', scope).orderBy('genres.name').execute(),
         db.selectFrom('title_credits').selectAll().where('title_id', 'in', scope).orderBy('role').orderBy('ord').execute(),
         db.selectFrom('episodes').select(['title_id', 'name']).where('title_id', 'in', scope).orderBy('season').orderBy('number').execute(),
         db.selectFrom('title_regions').selectAll().where('title_id', 'in', scope).orderBy('country').execute(),
+        db.selectFrom('title_availability').selectAll().where('title_id', 'in', scope).orderBy('country').execute(),
+        db.selectFrom('title_languages').selectAll().where('title_id', 'in', scope).orderBy('kind').orderBy('language').execute(),
       ]);
-      return { titles, genres, credits, episodes, regions };
+      return { titles, genres, credits, episodes, regions, windows, languages: groupLanguages(languageRows) };
     },
     setPublished: (titleId: string, published: boolean) => db.updateTable('titles').set({ published: published ? 1 : 0 }).where('id', '=', titleId).execute(),
     countTitles: async () => Number((await db.selectFrom('titles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),

@@ -6,6 +6,7 @@ import type { Authenticator, Caller } from '../identity/index.ts';
 import { TITLE_ARTWORK_EXPERIMENT, sameArtwork, withArtworkArm } from './artworkExperiment.ts';
 import { ADULT_MAX_RATING, MATURITY_RATINGS } from './maturity.ts';
 import { ARTWORK_PREFIX, type CatalogService } from './service.ts';
+import type { AvailabilityWindow } from './availability.ts';
 import type { Artwork, CatalogViewer, NewEpisode, NewTitle, TitleQuery } from './types.ts';
 
 const IMAGE_TYPES: Record<string, string> = { svg: 'image/svg+xml', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
@@ -16,6 +17,8 @@ export function viewerOf(caller: Caller | undefined): CatalogViewer | undefined 
 }
 
 const stringList = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 100 } } as const;
+/** ISO 639-1 language codes ("en", "fr"). */
+const languageList = { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^[A-Za-z]{2}$' } } as const;
 
 export function catalogRoutes(service: CatalogService, auth: Authenticator, objects: ObjectStore, experiments?: ExperimentsClient) {
   /** The artwork experiment's arm for a viewing profile; anonymous and account-only callers see the control. */
@@ -86,6 +89,8 @@ export function catalogRoutes(service: CatalogService, auth: Authenticator, obje
               directors: stringList,
               maturityRating: { type: 'string', enum: MATURITY_RATINGS },
               regions: { type: 'array', maxItems: 250, items: { type: 'string', pattern: '^[A-Za-z]{2}$' } },
+              audioLanguages: languageList,
+              subtitleLanguages: languageList,
             },
           },
         },
@@ -101,6 +106,67 @@ export function catalogRoutes(service: CatalogService, auth: Authenticator, obje
       await service.assertOwner(request.params.titleId, caller.accountId, caller.role === 'admin');
       return service.studioTitle(request.params.titleId);
     });
+
+    /** Licensing windows per country: the owning partner or an admin sets them, replacing the old list. */
+    app.get<{ Params: { titleId: string } }>('/api/v1/studio/titles/:titleId/availability', async (request) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      await service.assertOwner(request.params.titleId, caller.accountId, caller.role === 'admin');
+      return { windows: await service.availability(request.params.titleId) };
+    });
+
+    app.put<{ Params: { titleId: string }; Body: { windows: AvailabilityWindow[] } }>(
+      '/api/v1/studio/titles/:titleId/availability',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['windows'],
+            additionalProperties: false,
+            properties: {
+              windows: {
+                type: 'array',
+                maxItems: 1000,
+                items: {
+                  type: 'object',
+                  required: ['country', 'startsAt'],
+                  additionalProperties: false,
+                  properties: {
+                    country: { type: 'string', pattern: '^[A-Za-z]{2}$' },
+                    startsAt: { type: 'string', format: 'date-time' },
+                    endsAt: { type: ['string', 'null'], format: 'date-time' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      async (request) => {
+        const caller = await auth.role(request, 'partner', 'admin');
+        await service.assertOwner(request.params.titleId, caller.accountId, caller.role === 'admin');
+        return { windows: await service.setAvailability(request.params.titleId, request.body.windows) };
+      },
+    );
+
+    /** Audio and subtitle languages: the owning partner or an admin replaces both lists. */
+    app.put<{ Params: { titleId: string }; Body: { audioLanguages: string[]; subtitleLanguages: string[] } }>(
+      '/api/v1/studio/titles/:titleId/languages',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['audioLanguages', 'subtitleLanguages'],
+            additionalProperties: false,
+            properties: { audioLanguages: languageList, subtitleLanguages: languageList },
+          },
+        },
+      },
+      async (request) => {
+        const caller = await auth.role(request, 'partner', 'admin');
+        await service.assertOwner(request.params.titleId, caller.accountId, caller.role === 'admin');
+        return service.setLanguages(request.params.titleId, request.body);
+      },
+    );
 
     app.post<{ Params: { titleId: string }; Body: NewEpisode }>(
       '/api/v1/studio/titles/:titleId/episodes',

@@ -2,6 +2,7 @@ import { conflict, forbidden, invalid, notFound, notLicensed } from '../../platf
 import { isUniqueViolation, newId, nowIso } from '../../platform/db/index.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import { type CursorPart, decodeCursor, encodeCursor } from '../../platform/pagination.ts';
+import { type AvailabilityWindow, countriesNotYetClosed, isAvailableIn, windowProblem } from './availability.ts';
 import { ADULT_MAX_RATING, type MaturityRating, maturityRank } from './maturity.ts';
 import { type CatalogRepository, type KeysetPosition, type EpisodeRow, type TitleFilter, type TitleRow, sortKeyOf } from './repository.ts';
 import type { CatalogEvent, CatalogViewer, Episode, IndexableTitle, NewEpisode, NewTitle, PlayableItem, Title, TitleQuery, TitleSummary } from './types.ts';
@@ -14,6 +15,9 @@ export const ARTWORK_PREFIX = 'artwork';
 const imageUrl = (key: string | null): string | null => (key ? `/images/${key.slice(ARTWORK_PREFIX.length + 1)}` : null);
 
 const slug = (name: string): string => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** ISO 639-1 codes as stored: lower case, each once, in the order given. */
+const languageCodes = (codes: readonly string[] | undefined): string[] => [...new Set((codes ?? []).map((c) => c.toLowerCase()))];
 
 /** Leading articles don't count when sorting by name. */
 const sortName = (name: string): string => name.toLowerCase().replace(/^(the|a|an)\s+/, '');
@@ -32,8 +36,8 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
     }
   };
 
-  const viewerFilter = (viewer: CatalogViewer | undefined): Pick<TitleFilter, 'maxRank' | 'country'> =>
-    viewer ? { maxRank: maturityRank(viewer.maxMaturityRating), country: viewer.country } : {};
+  const viewerFilter = (viewer: CatalogViewer | undefined): Pick<TitleFilter, 'maxRank' | 'country' | 'at'> =>
+    viewer ? { maxRank: maturityRank(viewer.maxMaturityRating), country: viewer.country, at: nowIso() } : {};
 
   const summaries = async (rows: TitleRow[]): Promise<TitleSummary[]> => {
     const genres = await repo.genresOf(rows.map((r) => r.id));
@@ -63,7 +67,7 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
     const row = await repo.titleById(titleId);
     if (!row || !row.published) throw notFound('title_not_found', 'No such title');
     if (viewer && maturityRank(row.maturity_rating) > maturityRank(viewer.maxMaturityRating)) throw notFound('title_not_found', 'No such title');
-    if (viewer && !row.worldwide && !(await repo.regionsOf(row.id)).includes(viewer.country)) {
+    if (viewer && !isAvailableIn({ worldwide: Boolean(row.worldwide), regions: await repo.regionsOf(row.id), windows: await repo.windowsOf(row.id) }, viewer.country, nowIso())) {
       throw notLicensed('not_licensed_here', 'This title is not available in your country');
     }
     return row;
@@ -72,12 +76,15 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
   const describe = async (row: TitleRow): Promise<Title> => {
     const [summary] = await summaries([row]);
     const credits = await repo.creditsOf(row.id);
+    const languages = await repo.languagesOf(row.id);
     const title: Title = {
       ...summary!,
       synopsis: row.synopsis,
       cast: credits.filter((c) => c.role === 'cast').map((c) => c.person_name),
       directors: credits.filter((c) => c.role === 'director').map((c) => c.person_name),
       regions: row.worldwide ? 'worldwide' : await repo.regionsOf(row.id),
+      audioLanguages: languages.audio,
+      subtitleLanguages: languages.subtitles,
     };
     if (row.type === 'movie') return { ...title, durationSec: row.duration_sec === null ? null : Number(row.duration_sec), videoId: row.video_id };
     const seasons = new Map<number, Episode[]>();
@@ -145,6 +152,7 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
         [...new Map(genres.map((g) => [g.id, g])).values()],
         [...(input.cast ?? []).map((name) => ({ role: 'cast' as const, name })), ...(input.directors ?? []).map((name) => ({ role: 'director' as const, name }))],
         regions,
+        { audio: languageCodes(input.audioLanguages), subtitles: languageCodes(input.subtitleLanguages) },
       );
       const created = await repo.titleById(id);
       return describe(created!);
@@ -218,12 +226,36 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
         maturityRating: title.maturity_rating as MaturityRating,
         worldwide: Boolean(title.worldwide),
         regions: title.worldwide ? [] : await repo.regionsOf(title.id),
+        windows: await repo.windowsOf(title.id),
         published: Boolean(title.published),
         ownerAccountId: title.owner_account_id,
       };
     },
 
     countTitles: () => repo.countTitles(),
+
+    availability: async (titleId: string): Promise<AvailabilityWindow[]> => repo.windowsOf(titleId),
+
+    /** Replaces the title's licensing windows (an empty list: its region list applies again). */
+    async setAvailability(titleId: string, windows: AvailabilityWindow[]): Promise<AvailabilityWindow[]> {
+      const normalised = windows.map((w) => ({ country: w.country.toUpperCase(), startsAt: w.startsAt, endsAt: w.endsAt ?? null }));
+      const problem = windowProblem(normalised);
+      if (problem) throw invalid('invalid_window', problem.message, problem.field);
+      if (!(await repo.titleById(titleId))) throw notFound('title_not_found', 'No such title');
+      // Stored as UTC ISO strings so the database compares them as text the same way everywhere.
+      await repo.setWindows(titleId, normalised.map((w) => ({ country: w.country, startsAt: new Date(w.startsAt).toISOString(), endsAt: w.endsAt === null ? null : new Date(w.endsAt).toISOString() })));
+      emit('title_changed', titleId);
+      return repo.windowsOf(titleId);
+    },
+
+    /** Replaces the title's audio and subtitle languages (ISO 639-1 codes). */
+    async setLanguages(titleId: string, input: { audioLanguages: string[]; subtitleLanguages: string[] }): Promise<Title> {
+      const row = await repo.titleById(titleId);
+      if (!row) throw notFound('title_not_found', 'No such title');
+      await repo.setLanguages(titleId, { audio: languageCodes(input.audioLanguages), subtitles: languageCodes(input.subtitleLanguages) });
+      emit('title_changed', titleId);
+      return describe(row);
+    },
 
     /** Takes a title off the service: it stays in the studio but no viewer sees it. */
     async withdrawTitle(titleId: string): Promise<void> {
@@ -250,6 +282,8 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
       const credits = group(rows.credits.map((c) => ({ ...c, titleId: c.title_id })));
       const episodes = group(rows.episodes.map((e) => ({ ...e, titleId: e.title_id })));
       const regions = group(rows.regions.map((r) => ({ ...r, titleId: r.title_id })));
+      const windows = group(rows.windows.map((w) => ({ titleId: w.title_id, country: w.country, startsAt: w.starts_at, endsAt: w.ends_at })));
+      const now = nowIso();
       return rows.titles.map((t) => {
         const people = credits.get(t.id) ?? [];
         return {
@@ -260,12 +294,17 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
           year: t.year,
           maturityRating: t.maturity_rating as MaturityRating,
           popularity: Number(t.popularity),
-          worldwide: Boolean(t.worldwide),
-          regions: (regions.get(t.id) ?? []).map((r) => r.country),
+          // A windowed title is indexed for the countries whose windows are open or to come; the
+          // catalog still has the last word on each result at query time.
+          ...(windows.has(t.id)
+            ? { worldwide: false, regions: countriesNotYetClosed(windows.get(t.id)!, now) }
+            : { worldwide: Boolean(t.worldwide), regions: (regions.get(t.id) ?? []).map((r) => r.country) }),
           genres: (genres.get(t.id) ?? []).map((g) => ({ id: g.id, name: g.name })),
           cast: people.filter((c) => c.role === 'cast').map((c) => c.person_name),
           directors: people.filter((c) => c.role === 'director').map((c) => c.person_name),
           episodes: (episodes.get(t.id) ?? []).map((e) => e.name),
+          audioLanguages: rows.languages.get(t.id)?.audio ?? [],
+          subtitleLanguages: rows.languages.get(t.id)?.subtitles ?? [],
         };
       });
     },

@@ -1,3 +1,4 @@
+import type { AvailabilityWindow } from './availability.ts';
 import type { MaturityRating } from './maturity.ts';
 
 export type TitleType = 'movie' | 'series';
@@ -34,6 +35,9 @@ export interface Title extends TitleSummary {
   cast: string[];
   directors: string[];
   regions: string[] | 'worldwide';
+  /** ISO 639-1 codes of the audio tracks and of the subtitles. */
+  audioLanguages: string[];
+  subtitleLanguages: string[];
   durationSec?: number | null;
   videoId?: string | null;
   seasons?: { number: number; episodes: Episode[] }[];
@@ -65,6 +69,9 @@ export interface NewTitle {
   maturityRating?: MaturityRating;
   regions?: string[];
   popularity?: number;
+  /** ISO 639-1 codes. */
+  audioLanguages?: string[];
+  subtitleLanguages?: string[];
 }
 
 export interface NewEpisode {
@@ -83,6 +90,8 @@ export interface PlayableItem {
   maturityRating: MaturityRating;
   worldwide: boolean;
   regions: string[];
+  /** Licensing windows; when there are any they decide availability instead of `regions`. */
+  windows: AvailabilityWindow[];
   published: boolean;
   ownerAccountId: string | null;
 }
@@ -102,6 +111,8 @@ export interface IndexableTitle {
   cast: string[];
   directors: string[];
   episodes: string[];
+  audioLanguages: string[];
+  subtitleLanguages: string[];
 }
 
 /** What the catalog tells listeners (search, caches) after a change is committed. */

@@ -103,6 +103,8 @@ export class ByteCache<V> {
     readonly capacityBytes: number,
     readonly admission: Admission = 'tinylfu',
     expectedItems = 10_000,
+    /** Told of each object pushed out to make room (the edge demotes them to its disk tier). */
+    private readonly onEvict?: (key: string, value: V, size: number) => void,
   ) {
     this.sketch = new FrequencySketch(expectedItems);
   }
@@ -121,6 +123,15 @@ export class ByteCache<V> {
     return this.entries.get(key)?.value;
   }
 
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Resident keys, least recently used first. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** Offers an object; returns whether it was admitted and which keys were evicted for it. */
   set(key: string, value: V, size: number): { admitted: boolean; evicted: string[] } {
     const existing = this.entries.get(key);
@@ -133,7 +144,11 @@ export class ByteCache<V> {
     })(this.entries);
     const plan = planInsert(order, this.used, this.capacityBytes, { key, size }, { admission: this.admission, frequency: (k) => this.sketch.frequency(k) });
     if (!plan.admit) return { admitted: false, evicted: [] };
-    for (const k of plan.evict) this.delete(k);
+    for (const k of plan.evict) {
+      const gone = this.entries.get(k)!;
+      this.delete(k);
+      this.onEvict?.(k, gone.value, gone.size);
+    }
     this.entries.set(key, { value, size });
     this.used += size;
     return { admitted: true, evicted: plan.evict };

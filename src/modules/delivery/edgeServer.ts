@@ -7,15 +7,31 @@ import { installErrorHandler, routeNotFound } from '../../platform/http/errorHan
 import { type Metrics, instrumentHttp } from '../../platform/metrics.ts';
 import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, checkAlternates, checkMediaToken, mediaCacheControl as cacheControl } from '../playback/index.ts';
 import { type Admission, ByteCache } from './cachePolicy.ts';
+import { DiskCache } from './diskCache.ts';
+import { type FillRequest, verifyFillRequest } from './fillRequest.ts';
+import { withRedundantVariants } from './hls.ts';
 import { withBaseUrls } from './mpd.ts';
 import { type EdgeReport, signEdgeReport } from './steering.ts';
 
 const SESSION_WINDOW_MS = 60_000;
+/** Enough for the fill planner; a heartbeat stays small. */
+const MAX_HOLDS_REPORTED = 2000;
+
+/**
+ * Segments are shared by every session of a video. Manifests are not: the origin tailors them to
+ * the session (its plan's renditions, its content protection), so they are cached per session, in
+ * memory only.
+ */
+const cacheKey = (playbackId: string, assetId: string, file: string, ext: string): string => (ext === 'mpd' || ext === 'm3u8' ? `~${playbackId}/${assetId}/${file}` : `${assetId}/${file}`);
+const isSessionKey = (key: string): boolean => key.startsWith('~');
 
 export interface EdgeOptions {
   id?: string;
   region: string;
+  /** Memory plus disk. */
   capacityBytes: number;
+  /** A disk tier of `capacityBytes` of the total (the rest is memory), kept across restarts in `dir`. */
+  disk?: { dir: string; capacityBytes: number };
   admission?: Admission;
   /** The origin (api role) base URL: misses are filled from its `/media`. */
   originUrl: string;
@@ -34,7 +50,9 @@ export interface EdgeOptions {
 
 export interface Edge {
   readonly app: FastifyInstance;
+  /** The memory tier. */
   readonly cache: ByteCache<Buffer>;
+  readonly disk: DiskCache | undefined;
   /** Base URL once listening. */
   url: string;
   id: string;
@@ -47,21 +65,30 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   const clock = o.clock ?? Date.now;
   const origin = o.originUrl.replace(/\/$/, '');
   const steeringUrl = (o.steeringUrl ?? origin).replace(/\/$/, '');
-  const cache = new ByteCache<Buffer>(o.capacityBytes, o.admission ?? 'tinylfu');
-  const inflight = new Map<string, Promise<Buffer>>();
+  const memoryBytes = o.capacityBytes - (o.disk?.capacityBytes ?? 0);
+  if (memoryBytes < 0) throw new Error('the disk tier cannot be larger than the whole cache');
+  const inflight = new Map<string, Promise<{ body: Buffer; from: 'disk' | 'origin' }>>();
   const sessions = new Map<string, number>();
   const m = o.metrics;
   const requests = m.counter('marquee_edge_requests_total', 'Edge media requests by cache result', ['result']);
   const bytesServed = m.counter('marquee_edge_bytes_served_total', 'Bytes of media sent to players');
   const originFetches = m.counter('marquee_edge_origin_fetches_total', 'Fills from the origin, by outcome', ['outcome']);
   const originBytes = m.counter('marquee_edge_origin_bytes_total', 'Bytes filled from the origin');
-  const evictions = m.counter('marquee_edge_evictions_total', 'Objects evicted from the cache');
+  const evictions = m.counter('marquee_edge_evictions_total', 'Objects evicted from a cache tier (memory evictions are demoted to disk)', ['tier']);
+  const corrupt = m.counter('marquee_edge_disk_corrupt_total', 'Disk cache files found damaged and dropped instead of served');
   const refused = m.counter('marquee_edge_refused_total', 'Requests refused by signed-URL checks', ['reason']);
   const counts = { hit: 0, total: 0 };
-  m.gauge('marquee_edge_hit_ratio', 'Share of media requests answered from the cache since start', [], (g) => g.set(counts.total ? counts.hit / counts.total : 0));
-  m.gauge('marquee_edge_cache_bytes', 'Bytes held in the cache', [], (g) => g.set(cache.stats().bytes));
-  m.gauge('marquee_edge_cache_capacity_bytes', 'Cache capacity in bytes', [], (g) => g.set(cache.capacityBytes));
-  m.gauge('marquee_edge_cache_objects', 'Objects held in the cache', [], (g) => g.set(cache.stats().entries));
+  const disk = o.disk ? await DiskCache.open(o.disk.dir, o.disk.capacityBytes, { evicted: (n) => evictions.inc({ tier: 'disk' }, n), corrupt: () => corrupt.inc() }) : undefined;
+  // What memory pushes out goes to disk (unless it is already there: fills are written through).
+  const cache = new ByteCache<Buffer>(memoryBytes, o.admission ?? 'tinylfu', 10_000, (key, body) => {
+    evictions.inc({ tier: 'memory' });
+    if (disk && !isSessionKey(key) && !disk.has(key)) void disk.put(key, body);
+  });
+  const tiers = () => [{ tier: 'memory', s: cache.stats() }, ...(disk ? [{ tier: 'disk', s: disk.stats() }] : [])];
+  m.gauge('marquee_edge_hit_ratio', 'Share of media requests answered from the cache (either tier) since start', [], (g) => g.set(counts.total ? counts.hit / counts.total : 0));
+  m.gauge('marquee_edge_cache_bytes', 'Bytes held in the cache', ['tier'], (g) => tiers().forEach((t) => g.set({ tier: t.tier }, t.s.bytes)));
+  m.gauge('marquee_edge_cache_capacity_bytes', 'Cache capacity in bytes', ['tier'], (g) => tiers().forEach((t) => g.set({ tier: t.tier }, t.s.capacityBytes)));
+  m.gauge('marquee_edge_cache_objects', 'Objects held in the cache', ['tier'], (g) => tiers().forEach((t) => g.set({ tier: t.tier }, t.s.entries)));
 
   const app = Fastify({ loggerInstance: o.log as FastifyBaseLogger, routerOptions: { maxParamLength: 500 }, forceCloseConnections: true, trustProxy: false });
   installErrorHandler(app);
@@ -69,15 +96,24 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   app.setNotFoundHandler((request, reply) => reply.status(404).send(routeNotFound(request.method, request.url)));
   app.get('/healthz', async () => ({ status: 'ok', edge: edge.id, region: o.region }));
 
-  /** One origin fetch per object however many players miss on it at once. */
-  function fill(key: string, originPath: string): Promise<Buffer> {
+  /**
+   * A memory miss: the disk tier, else the origin, with one lookup per object however many players
+   * miss on it at once. Origin fills are written through to disk and offered to memory.
+   */
+  function fill(key: string, originPath: string): Promise<{ body: Buffer; from: 'disk' | 'origin' }> {
     const pending = inflight.get(key);
     if (pending) {
       requests.inc({ result: 'coalesced' });
       return pending;
     }
-    requests.inc({ result: 'miss' });
     const p = (async () => {
+      const stored = await disk?.get(key);
+      if (stored) {
+        requests.inc({ result: 'disk_hit' });
+        cache.set(key, stored, stored.length);
+        return { body: stored, from: 'disk' as const };
+      }
+      requests.inc({ result: 'miss' });
       let res: Response;
       try {
         res = await fetch(origin + originPath, { signal: AbortSignal.timeout(30_000) });
@@ -96,9 +132,9 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
       const body = Buffer.from(await res.arrayBuffer());
       originFetches.inc({ outcome: 'ok' });
       originBytes.inc(body.length);
-      const { evicted } = cache.set(key, body, body.length);
-      if (evicted.length) evictions.inc(evicted.length);
-      return body;
+      cache.set(key, body, body.length);
+      if (disk && !isSessionKey(key)) void disk.put(key, body);
+      return { body, from: 'origin' as const };
     })();
     inflight.set(key, p);
     void p.then(
@@ -108,13 +144,8 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
     return p;
   }
 
-  app.options('/media/*', async (_request, reply) =>
-    reply.status(204).header('access-control-allow-origin', '*').header('access-control-allow-methods', 'GET, HEAD, OPTIONS').header('access-control-allow-headers', 'range').header('access-control-max-age', '86400').send(),
-  );
-
-  app.get<{ Params: { token: string; assetId: string; '*': string }; Querystring: { alt?: string; altsig?: string } }>('/media/:token/:assetId/*', async (request, reply) => {
-    const { token, assetId } = request.params;
-    const file = request.params['*'];
+  /** The signed media path's parts, or a 403/404 as a player would get it. */
+  function checkPath(token: string, assetId: string, file: string): { playbackId: string; ext: string; type: string } {
     const check = checkMediaToken(o.secret, token, assetId, Math.floor(clock() / 1000));
     if (!check.ok) {
       refused.inc({ reason: check.reason });
@@ -123,22 +154,40 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
     const ext = file.split('.').pop()?.toLowerCase() ?? '';
     const type = CONTENT_TYPES[ext];
     if (!type || !/^[A-Za-z0-9_-]{1,100}$/.test(assetId) || file.split('/').some((s) => s === '' || s === '..' || s === '.')) throw notFound('media_not_found', 'No such media file');
-    sessions.set(check.token.playbackId, clock());
+    return { playbackId: check.token.playbackId, ext, type };
+  }
 
-    const key = `${assetId}/${file}`;
+  app.options('/media/*', async (_request, reply) =>
+    reply.status(204).header('access-control-allow-origin', '*').header('access-control-allow-methods', 'GET, HEAD, OPTIONS').header('access-control-allow-headers', 'range').header('access-control-max-age', '86400').send(),
+  );
+
+  app.get<{ Params: { token: string; assetId: string; '*': string }; Querystring: { alt?: string; altsig?: string } }>('/media/:token/:assetId/*', async (request, reply) => {
+    const { token, assetId } = request.params;
+    const file = request.params['*'];
+    const { playbackId, ext, type } = checkPath(token, assetId, file);
+    sessions.set(playbackId, clock());
+
+    const key = cacheKey(playbackId, assetId, file, ext);
     counts.total += 1;
     let body = cache.get(key);
-    reply.header('x-cache', body ? 'HIT' : 'MISS');
-    if (body) {
-      counts.hit += 1;
-      requests.inc({ result: 'hit' });
-    } else body = await fill(key, `/media/${token}/${assetId}/${file}`);
+    let tier = 'memory';
+    if (body) requests.inc({ result: 'hit' });
+    else {
+      const filled = await fill(key, `/media/${token}/${assetId}/${file}`);
+      body = filled.body;
+      tier = filled.from;
+    }
+    if (tier !== 'origin') counts.hit += 1;
+    reply.header('x-cache', tier === 'origin' ? 'MISS' : 'HIT').header('x-cache-tier', tier);
 
-    if (ext === 'mpd') {
-      const alternates = checkAlternates(o.secret, check.token.playbackId, request.query.alt, request.query.altsig);
+    // The session's signed alternatives go into its manifests, so the player can fail over by itself.
+    if (ext === 'mpd' || ext === 'm3u8') {
+      const alternates = checkAlternates(o.secret, playbackId, request.query.alt, request.query.altsig);
       if (alternates) {
         const dir = file.includes('/') ? `${file.slice(0, file.lastIndexOf('/'))}/` : '';
-        body = Buffer.from(withBaseUrls(body.toString('utf8'), alternates.map((b) => `${b.replace(/\/$/, '')}/media/${token}/${assetId}/${dir}`)));
+        const bases = alternates.map((b) => `${b.replace(/\/$/, '')}/media/${token}/${assetId}/${dir}`);
+        const text = body.toString('utf8');
+        body = Buffer.from(ext === 'mpd' ? withBaseUrls(text, bases) : withRedundantVariants(text, bases));
       }
     }
 
@@ -147,7 +196,7 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
       .header('accept-ranges', 'bytes')
       .header('cache-control', cacheControl(ext))
       .header('access-control-allow-origin', '*')
-      .header('access-control-expose-headers', 'x-cache, x-edge, content-range')
+      .header('access-control-expose-headers', 'x-cache, x-cache-tier, x-edge, content-range')
       .header('x-edge', edge.id);
     const rangeHeader = request.headers.range;
     if (rangeHeader) {
@@ -161,6 +210,43 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
     }
     if (request.method === 'GET') bytesServed.inc(body.length);
     return reply.send(body);
+  });
+
+  const fillBody = {
+    type: 'object',
+    required: ['paths', 'ts', 'sig'],
+    additionalProperties: false,
+    properties: { paths: { type: 'array', maxItems: 10_000, items: { type: 'string', maxLength: 1000 } }, ts: { type: 'integer' }, sig: { type: 'string', maxLength: 200 } },
+  } as const;
+  /** Prepositioning: the fill job (holding the delivery secret) has this edge pull signed paths from the origin ahead of demand. */
+  app.post<{ Body: FillRequest }>('/admin/fill', { schema: { body: fillBody } }, async (request) => {
+    if (!verifyFillRequest(o.secret, request.body, clock())) throw forbidden('fill_signature_invalid', 'This fill request is not signed with the delivery secret, or is too old');
+    const result = { requested: request.body.paths.length, fetched: 0, alreadyCached: 0, failed: 0, bytes: 0 };
+    const todo = [...request.body.paths];
+    const worker = async () => {
+      for (let path = todo.shift(); path !== undefined; path = todo.shift()) {
+        const [, token, assetId, file] = /^\/media\/([^/]+)\/([^/]+)\/(.+)$/.exec(path) ?? [];
+        try {
+          if (!token || !assetId || !file) throw notFound('media_not_found', 'Not a media path');
+          checkPath(token, assetId, file);
+          const key = cacheKey('fill', assetId, file, file.split('.').pop()?.toLowerCase() ?? '');
+          if (cache.has(key) || disk?.has(key)) {
+            result.alreadyCached += 1;
+            continue;
+          }
+          const { body } = await fill(key, path);
+          result.fetched += 1;
+          result.bytes += body.length;
+        } catch (err) {
+          result.failed += 1;
+          o.log.warn({ err: (err as Error).message, path }, 'fill: could not pull an object');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    await disk?.flush();
+    o.log.info(result, 'fill done');
+    return result;
   });
 
   let timer: NodeJS.Timeout | undefined;
@@ -183,6 +269,7 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   const edge: Edge = {
     app,
     cache,
+    disk,
     url: '',
     id: o.id ?? '',
     async listen(port, host = '127.0.0.1') {
@@ -200,12 +287,14 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
     report() {
       const now = clock();
       for (const [id, at] of sessions) if (now - at > SESSION_WINDOW_MS) sessions.delete(id);
-      return { id: edge.id, baseUrl: edge.url, region: o.region, capacityBytes: cache.capacityBytes, usedBytes: cache.stats().bytes, load: sessions.size };
+      const holds = new Set([...cache.keys(), ...(disk?.keys() ?? [])].filter((k) => !isSessionKey(k)).map((k) => k.slice(0, k.indexOf('/'))));
+      return { id: edge.id, baseUrl: edge.url, region: o.region, capacityBytes: o.capacityBytes, usedBytes: cache.stats().bytes + (disk?.stats().bytes ?? 0), load: sessions.size, holds: [...holds].sort().slice(0, MAX_HOLDS_REPORTED) };
     },
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
       await app.close();
+      await disk?.flush();
     },
   };
   return edge;

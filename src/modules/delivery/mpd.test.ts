@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withBaseUrls } from './mpd.ts';
+import { openingSegments, withBaseUrls } from './mpd.ts';
 
 const MPD = `<?xml version="1.0" encoding="utf-8"?>
 <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static">
@@ -25,4 +25,18 @@ test('withBaseUrls replaces BaseURLs already there, and leaves the MPD alone wit
   assert.ok(twice.includes('http://new/') && !twice.includes('http://old/'));
   assert.equal(withBaseUrls(MPD, []), MPD);
   assert.equal(withBaseUrls('not xml', ['http://x/']), 'not xml');
+});
+
+test('openingSegments lists init and first segments of every representation', () => {
+  const mpd = `<MPD><Period>
+  <AdaptationSet id="0" contentType="video"><SegmentTemplate timescale="12800" initialization="init-stream$RepresentationID$.$ext$" media="chunk-stream$RepresentationID$-$Number%05d$.$ext$" startNumber="1"/>
+    <Representation id="0" bandwidth="1"/>
+    <Representation id="1" bandwidth="2"></Representation>
+  </AdaptationSet>
+  <AdaptationSet id="1" contentType="audio">
+    <Representation id="2" bandwidth="3"><SegmentTemplate initialization="a-init.mp4" media="a-$Number$.m4s" startNumber="5"/></Representation>
+  </AdaptationSet>
+</Period></MPD>`;
+  assert.deepEqual(openingSegments(mpd, 2), ['init-stream0.mp4', 'chunk-stream0-00001.mp4', 'chunk-stream0-00002.mp4', 'init-stream1.mp4', 'chunk-stream1-00001.mp4', 'chunk-stream1-00002.mp4', 'a-init.mp4', 'a-5.m4s', 'a-6.m4s']);
+  assert.deepEqual(openingSegments('<MPD/>', 3), []);
 });

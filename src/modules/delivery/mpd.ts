@@ -14,3 +14,31 @@ export function withBaseUrls(mpd: string, baseUrls: readonly string[]): string {
 }
 
 const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The files a player needs to start every representation of a packaged MPD: each init segment and
+ * the first `count` media segments (SegmentTemplate with $RepresentationID$, $Number$ or
+ * $Number%0Nd$, and $ext$, which is mp4 for our CMAF output).
+ */
+export function openingSegments(mpd: string, count: number): string[] {
+  const files: string[] = [];
+  for (const set of mpd.match(/<AdaptationSet\b[\s\S]*?<\/AdaptationSet>/g) ?? []) {
+    const shared = /<SegmentTemplate\b[^>]*>/.exec(set)?.[0];
+    for (const rep of set.matchAll(/<Representation\b[^>]*\bid="([^"]+)"[^>]*?(?:\/>|>([\s\S]*?)<\/Representation>)/g)) {
+      const template = /<SegmentTemplate\b[^>]*>/.exec(rep[2] ?? '')?.[0] ?? shared;
+      if (!template) continue;
+      const attr = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(template)?.[1];
+      const expand = (t: string, n: number) =>
+        t
+          .replaceAll('$RepresentationID$', rep[1]!)
+          .replace(/\$Number(?:%0(\d+)d)?\$/g, (_, w: string | undefined) => String(n).padStart(Number(w ?? 0), '0'))
+          .replaceAll('$ext$', 'mp4');
+      const init = attr('initialization');
+      const media = attr('media');
+      const start = Number(attr('startNumber') ?? 1);
+      if (init) files.push(expand(init, 0));
+      if (media) for (let n = start; n < start + count; n++) files.push(expand(media, n));
+    }
+  }
+  return [...new Set(files)];
+}

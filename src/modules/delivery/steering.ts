@@ -13,6 +13,8 @@ export interface EdgeReport {
   usedBytes: number;
   /** Sessions the edge served in the last minute. */
   load: number;
+  /** Assets (video packages) it holds objects of, so the fill job knows what is where. */
+  holds: string[];
 }
 
 export interface SignedEdgeReport extends EdgeReport {
@@ -23,7 +25,7 @@ export interface SignedEdgeReport extends EdgeReport {
 /** Edges report sessions seen in the last minute; steering counts its own picks over the same window. */
 const ASSIGNMENT_WINDOW_MS = 60_000;
 
-const reportPayload = (r: EdgeReport, ts: number): string => [r.id, r.baseUrl, r.region, r.capacityBytes, r.usedBytes, r.load, ts].join('|');
+const reportPayload = (r: EdgeReport, ts: number): string => [r.id, r.baseUrl, r.region, r.capacityBytes, r.usedBytes, r.load, ts, r.holds.join(',')].join('|');
 
 /** Edges prove they are ours with the shared URL-signing secret; a rogue host cannot join steering. */
 export function signEdgeReport(secret: string, r: EdgeReport, nowMs: number): SignedEdgeReport {
@@ -40,6 +42,7 @@ export function verifyEdgeReport(secret: string, r: SignedEdgeReport, nowMs: num
 
 export interface EdgeState extends EdgeView {
   usedBytes: number;
+  holds: string[];
   reportedLoad: number;
   /** When sessions were steered to it lately (so a burst does not all land on one edge before it reports them). */
   assignedAt: number[];
@@ -68,6 +71,7 @@ export function steeringService(o: SteeringOptions) {
   const staleAfterMs = o.staleAfterMs ?? 30_000;
   const edges = new Map<string, EdgeState>();
   const transitions = o.metrics.counter('marquee_steering_edge_transitions_total', 'Edges marked healthy or unhealthy by steering', ['edge', 'to']);
+  const failovers = o.metrics.counter('marquee_player_failovers_total', 'Players that moved to another delivery alternative mid-stream, by edge id (origin: the api host)', ['from_edge', 'to_edge']);
   const picks = o.metrics.counter('marquee_steering_picks_total', 'Sessions steered, by whether an edge in the client region was primary', ['locality']);
   o.metrics.gauge('marquee_steering_edges', 'Registered edges by health', ['state'], (g) => {
     const all = [...edges.values()];
@@ -123,6 +127,7 @@ export function steeringService(o: SteeringOptions) {
         region: r.region,
         capacityBytes: r.capacityBytes,
         usedBytes: r.usedBytes,
+        holds: r.holds,
         reportedLoad: r.load,
         assignedAt: known?.assignedAt ?? [],
         load: Math.max(r.load, known?.assignedAt.length ?? 0),
@@ -135,6 +140,24 @@ export function steeringService(o: SteeringOptions) {
       if (!known) o.log.info({ edge: r.id, baseUrl: state.baseUrl, region: r.region }, `edge ${r.id} registered`);
       edges.set(r.id, state);
       return state;
+    },
+
+    /** A player's report that it moved from one alternative to another; labels stay bounded (known edges, origin, unknown). */
+    recordFailover(f: { playbackId: string; profileId: string; from: string; to: string; origin: string }): { fromEdge: string; toEdge: string } {
+      const label = (url: string): string => {
+        let at: string;
+        try {
+          at = new URL(url).origin;
+        } catch {
+          return 'unknown';
+        }
+        if (at === new URL(f.origin).origin) return 'origin';
+        return [...edges.values()].find((e) => new URL(e.baseUrl).origin === at)?.id ?? 'unknown';
+      };
+      const labels = { fromEdge: label(f.from), toEdge: label(f.to) };
+      failovers.inc({ from_edge: labels.fromEdge, to_edge: labels.toEdge });
+      o.log.warn({ playbackId: f.playbackId, profileId: f.profileId, from: f.from, to: f.to, ...labels }, `player failed over from ${labels.fromEdge} to ${labels.toEdge}`);
+      return labels;
     },
 
     list(): EdgeState[] {

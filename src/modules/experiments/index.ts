@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Metrics } from '../../platform/metrics.ts';
 import type { Authenticator, Caller } from '../identity/index.ts';
 import { experimentMigrations } from './migrations.ts';
 import { experimentRoutes } from './routes.ts';
+import type { Assignment } from './types.ts';
 import { type ActivitySource, type Decision, type ExperimentsService, experimentsService } from './service.ts';
 
 export { experimentMigrations };
@@ -36,9 +38,18 @@ export interface ExperimentsModuleOptions {
   activity: ActivitySource;
   plans: readonly string[];
   cacheTtlMs?: number;
+  metrics?: Metrics;
 }
 
 export function experimentsModule(o: ExperimentsModuleOptions): { service: ExperimentsService; routes: ReturnType<typeof experimentRoutes> } {
-  const service = experimentsService({ db: o.db, accountCreatedAt: o.accountCreatedAt, activity: o.activity, plans: o.plans, ...(o.cacheTtlMs !== undefined && { cacheTtlMs: o.cacheTtlMs }) });
+  const allocations = o.metrics?.counter('experiment_allocations_total', 'Experiment allocations', ['experiment_id', 'variant_id']);
+  const service = experimentsService({
+    db: o.db,
+    accountCreatedAt: o.accountCreatedAt,
+    activity: o.activity,
+    plans: o.plans,
+    ...(o.cacheTtlMs !== undefined && { cacheTtlMs: o.cacheTtlMs }),
+    ...(allocations && { onAllocated: (a: Assignment) => allocations.inc({ experiment_id: a.experimentId, variant_id: a.variant }) }),
+  });
   return { service, routes: experimentRoutes(service, o.auth) };
 }

@@ -25,6 +25,8 @@ export interface ExperimentsDeps {
   cacheTtlMs?: number;
   /** Cached assignment sets (per unit and targeting context). */
   assignmentCacheSize?: number;
+  /** Told of each freshly computed allocation (metrics). */
+  onAllocated?: (a: Assignment) => void;
 }
 
 export interface ExperimentInput {
@@ -217,6 +219,7 @@ export function experimentsService(d: ExperimentsDeps) {
     const hit = assignmentCache.get(cacheKey);
     if (hit && hit.version === s.version) return hit.assignments;
     const result = assignAll({ accountId: caller.accountId, profileId, context, experiments: s.live, holdoutBuckets: s.holdoutBuckets, overrides: s.overrides.get(caller.accountId) ?? new Map(), now: clock() });
+    for (const a of result) if (a.source === 'allocated') d.onAllocated?.(a);
     if (assignmentCache.size >= cacheSize) assignmentCache.delete(assignmentCache.keys().next().value!);
     assignmentCache.set(cacheKey, { version: s.version, assignments: result });
     return result;

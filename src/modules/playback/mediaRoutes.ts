@@ -4,12 +4,26 @@ import { forbidden, notFound } from '../../platform/errors.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, mediaCacheControl as cacheControl } from './mediaFiles.ts';
+import { type Protection, type RenditionLimits, filterHlsMaster, filterMpd, withContentProtection } from './sessionManifest.ts';
 import { checkMediaToken } from './signedUrl.ts';
 
+/** What one session's manifests may list and must declare (from its playback start). */
+export type ManifestView = (playbackId: string) => Promise<{ limits: RenditionLimits | undefined; protection: Protection | undefined } | undefined>;
 
-export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Metrics) {
+/** The packaged manifest as this session may see it: its renditions only, its protection declared. */
+function sessionManifest(ext: string, text: string, view: Awaited<ReturnType<ManifestView>>): string {
+  if (!view) return text;
+  if (ext === 'mpd') {
+    const filtered = view.limits ? filterMpd(text, view.limits) : text;
+    return view.protection ? withContentProtection(filtered, view.protection) : filtered;
+  }
+  return view.limits && text.includes('#EXT-X-STREAM-INF') ? filterHlsMaster(text, view.limits) : text;
+}
+
+export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Metrics, manifestView: ManifestView) {
   const refused = metrics.counter('marquee_media_refused_total', 'Media requests refused by URL signature checks', ['reason']);
   const served = metrics.counter('marquee_media_bytes_total', 'Media bytes served', ['kind']);
+  const manifestLatency = metrics.histogram('manifest_generation_seconds', 'Time to generate playback manifest', ['kind'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   return async (app: FastifyInstance) => {
     app.get<{ Params: { token: string; assetId: string; '*': string } }>('/media/:token/:assetId/*', async (request, reply) => {
       const { token, assetId } = request.params;
@@ -32,6 +46,13 @@ export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Me
         .header('cache-control', cacheControl(ext))
         .header('last-modified', info.modifiedAt.toUTCString())
         .header('access-control-allow-origin', '*');
+      if (ext === 'mpd' || ext === 'm3u8') {
+        const stopTimer = manifestLatency.startTimer({ kind: ext });
+        const text = sessionManifest(ext, Buffer.concat(await (await objects.read(key)).toArray()).toString('utf8'), await manifestView(check.token.playbackId));
+        stopTimer();
+        served.inc({ kind: ext }, Buffer.byteLength(text));
+        return reply.send(text);
+      }
       const rangeHeader = request.headers.range;
       if (rangeHeader) {
         const ranges = parseRange(info.size, rangeHeader, { combine: true });

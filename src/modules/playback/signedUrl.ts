@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Media URLs carry a token in their path: `/media/<playbackId>.<expiry>.<sig>/<assetId>/<file>`.
@@ -18,13 +18,27 @@ export function mediaPathPrefix(secret: string, t: MediaToken): string {
   return `/media/${t.playbackId}.${t.expiresAtSec}.${sign(secret, t)}/${t.assetId}`;
 }
 
+/**
+ * Stock nginx edges check URLs with `secure_link`, which can only compare an MD5. For them there is
+ * a second form of the same token: a 22-character signature, the base64url MD5 of
+ * `<expiry><playbackId>/<assetId> <nginx key>`. The nginx key is derived from the signing secret,
+ * so an nginx.conf never holds the secret that signs our own URLs. Origin and our edges accept both.
+ */
+export const nginxLinkKey = (secret: string): string => createHmac('sha256', secret).update('nginx-secure-link').digest('base64url');
+
+const signForNginx = (secret: string, t: MediaToken): string => createHash('md5').update(`${t.expiresAtSec}${t.playbackId}/${t.assetId} ${nginxLinkKey(secret)}`).digest('base64url');
+
+export function nginxMediaPathPrefix(secret: string, t: MediaToken): string {
+  return `/media/${t.playbackId}.${t.expiresAtSec}.${signForNginx(secret, t)}/${t.assetId}`;
+}
+
 export type TokenCheck = { ok: true; token: MediaToken } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function checkMediaToken(secret: string, rawToken: string, assetId: string, nowSec: number): TokenCheck {
-  const m = /^([A-Za-z0-9-]{1,64})\.(\d{1,12})\.([A-Za-z0-9_-]{32})$/.exec(rawToken);
+  const m = /^([A-Za-z0-9-]{1,64})\.(\d{1,12})\.([A-Za-z0-9_-]{32}|[A-Za-z0-9_-]{22})$/.exec(rawToken);
   if (!m) return { ok: false, reason: 'malformed' };
   const token: MediaToken = { playbackId: m[1]!, assetId, expiresAtSec: Number(m[2]) };
-  const expected = Buffer.from(sign(secret, token));
+  const expected = Buffer.from(m[3]!.length === 22 ? signForNginx(secret, token) : sign(secret, token));
   const given = Buffer.from(m[3]!);
   if (!timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
   if (token.expiresAtSec < nowSec) return { ok: false, reason: 'expired' };

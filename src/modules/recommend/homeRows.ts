@@ -10,18 +10,34 @@ interface ResumePoint {
   upNext: boolean;
 }
 
+export type HomeRowKind = 'continue_watching' | 'my_list' | 'top_picks' | 'because_you_watched' | 'popular' | 'top10' | 'new' | 'genre';
+
 export interface HomeRow {
   id: string;
-  kind: 'continue_watching' | 'my_list' | 'popular' | 'new' | 'genre';
+  kind: HomeRowKind;
   title: string;
-  /** Continue Watching items also carry videoId, episodeId, positionSec, durationSec, progress and upNext. */
-  items: (TitleSummary & Partial<ResumePoint>)[];
+  /** Why this row is on this profile's page, in words a viewer would understand. */
+  reason: string;
+  /**
+   * Continue Watching items also carry videoId, episodeId, positionSec, durationSec, progress and
+   * upNext; Top 10 items their `rank` (1-10); recommended items their `score`.
+   */
+  items: (TitleSummary & Partial<ResumePoint> & { rank?: number; score?: number })[];
 }
 
 const ROW_SIZE = 20;
+
+export const REASONS = {
+  continueWatching: 'You started these and have not finished them',
+  myList: 'Titles you saved to My List',
+  newReleases: 'The newest titles you can watch here',
+} as const;
 const GENRE_ROWS = 8;
 
-/** The home page: what they were watching, their list, what's popular, what's new, then genre rows. */
+/**
+ * The generic home page, served when the recommender fails: what they were watching, their list,
+ * what's popular, what's new, then genre rows, all straight from the catalog.
+ */
 export async function buildHome(catalog: CatalogService, viewing: ViewingService, profileId: string, viewer: CatalogViewer): Promise<HomeRow[]> {
   const [progress, listIds, popular, fresh, genres] = await Promise.all([
     viewing.continueWatching(profileId, ROW_SIZE),
@@ -37,13 +53,13 @@ export async function buildHome(catalog: CatalogService, viewing: ViewingService
   });
   const myList = await catalog.summariesOf(listIds.slice(0, ROW_SIZE), viewer);
   const genreRows = await Promise.all(
-    genres.map(async (g) => ({ id: `genre:${g.id}`, kind: 'genre' as const, title: g.name, items: (await catalog.listTitles({ genre: g.id, sort: 'popular', limit: ROW_SIZE }, viewer)).items })),
+    genres.map(async (g) => ({ id: `genre:${g.id}`, kind: 'genre' as const, title: g.name, reason: `Popular ${g.name} titles`, items: (await catalog.listTitles({ genre: g.id, sort: 'popular', limit: ROW_SIZE }, viewer)).items })),
   );
   const rows: HomeRow[] = [
-    { id: 'continue-watching', kind: 'continue_watching', title: 'Continue Watching', items: continueItems },
-    { id: 'my-list', kind: 'my_list', title: 'My List', items: myList },
-    { id: 'popular', kind: 'popular', title: 'Popular on Marquee', items: popular.items },
-    { id: 'new', kind: 'new', title: 'New Releases', items: fresh.items },
+    { id: 'continue-watching', kind: 'continue_watching', title: 'Continue Watching', reason: REASONS.continueWatching, items: continueItems },
+    { id: 'my-list', kind: 'my_list', title: 'My List', reason: REASONS.myList, items: myList },
+    { id: 'popular', kind: 'popular', title: 'Popular on Marquee', reason: 'The most watched titles on Marquee', items: popular.items },
+    { id: 'new', kind: 'new', title: 'New Releases', reason: REASONS.newReleases, items: fresh.items },
     ...genreRows.filter((r) => r.items.length >= 3).sort((a, b) => b.items.length - a.items.length).slice(0, GENRE_ROWS),
   ];
   return rows.filter((r) => r.items.length > 0);

@@ -1,13 +1,26 @@
-import type { FastifyInstance } from 'fastify';
-import { type CatalogService, type CatalogViewer, TITLE_ARTWORK_EXPERIMENT, sameArtwork, viewerOf } from '../catalog/index.ts';
-import { type ExperimentInput, type ExperimentsClient, applyExperiment, requestDevice } from '../experiments/index.ts';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { isUniqueViolation } from '../../platform/db/index.ts';
+import type { Subscriber } from '../../platform/events/index.ts';
+import type { JobQueue } from '../../platform/jobs/index.ts';
+import type { ObjectStore } from '../../platform/objects/index.ts';
+import { type CatalogService, TITLE_ARTWORK_EXPERIMENT } from '../catalog/index.ts';
+import type { ExperimentInput, ExperimentsClient } from '../experiments/index.ts';
 import type { Authenticator } from '../identity/index.ts';
-import type { ViewingService } from '../viewing/index.ts';
-import { type HomeRow, buildHome, chooseArtwork, genreAffinity, orderRows, rowOrderOf } from './homeRows.ts';
+import { VIEWING_EVENTS, type ViewingService } from '../viewing/index.ts';
+import { recommendMigrations } from './migrations.ts';
+import { recommendRepository } from './repository.ts';
+import { HOME_ROW_ORDER, recommendRoutes } from './routes.ts';
+import { type RecommenderService, recommenderService } from './service.ts';
+import { TRAIN_JOB, trainRecommenderJob } from './trainJob.ts';
 
 export type { HomeRow } from './homeRows.ts';
+export type { HomePage, RecommenderService } from './service.ts';
+export type { TrainResult } from './trainJob.ts';
+export { recommendMigrations, TRAIN_JOB, HOME_ROW_ORDER };
+export { MovielensFormatError, evaluateMovielens, evaluationTable, type EvaluationResult } from './model/index.ts';
+export { parseMovies, parseRatings, type Rating as MovieLensRating } from './model/movielens.ts';
 
-export const HOME_ROW_ORDER = 'home_row_order';
 export const TITLE_ARTWORK = TITLE_ARTWORK_EXPERIMENT;
 
 /** The experiments the home page reads, registered as drafts so an operator only has to start them. */
@@ -36,32 +49,58 @@ export const HOME_EXPERIMENTS: ExperimentInput[] = [
   },
 ];
 
-const sameOrder = (a: HomeRow[], b: HomeRow[]) => a.length === b.length && a.every((r, i) => r.id === b[i]!.id);
-const sameArt = (a: HomeRow[], b: HomeRow[]) => a.every((r, i) => sameArtwork(r.items, b[i]!.items));
-
-async function affinityOf(catalog: CatalogService, viewing: ViewingService, profileId: string, viewer: CatalogViewer): Promise<Map<string, number>> {
-  const recent = await viewing.history(profileId, undefined, 50);
-  return genreAffinity(await catalog.summariesOf([...new Set(recent.items.map((h) => h.titleId))], viewer));
+export interface RecommendModuleOptions {
+  db: Kysely<object>;
+  objects: ObjectStore;
+  queue: JobQueue;
+  catalog: CatalogService;
+  viewing: ViewingService;
+  experiments: ExperimentsClient;
+  auth: Authenticator;
+  log: Logger;
+  /** Minutes between scheduled trainings. */
+  trainIntervalMin: number;
+  homeCacheTtlSec: number;
+  /** How often a process looks for a model trained elsewhere. */
+  modelCheckSec: number;
 }
 
-export function recommendModule(o: { catalog: CatalogService; viewing: ViewingService; experiments: ExperimentsClient; auth: Authenticator }) {
+export function recommendModule(o: RecommendModuleOptions) {
+  const repo = recommendRepository(o.db);
+  const service: RecommenderService = recommenderService({ repo, catalog: o.catalog, viewing: o.viewing, objects: o.objects, log: o.log, modelCheckMs: o.modelCheckSec * 1000, homeCacheTtlMs: o.homeCacheTtlSec * 1000, homeCacheProfiles: 50_000 });
+
+  /** One training per interval slot, whichever scheduler gets there first (the job id is the slot). */
+  const enqueueForSlot = async (now: number) => {
+    const slot = Math.floor(now / (o.trainIntervalMin * 60_000));
+    try {
+      await o.queue.enqueue(TRAIN_JOB, { reason: 'schedule' }, { id: `train-recommender-${slot}`, maxAttempts: 2 });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+  };
+
   return {
+    service,
     experiments: HOME_EXPERIMENTS,
-    routes: async (app: FastifyInstance) => {
-      app.get('/api/v1/home', async (request) => {
-        const caller = await o.auth.profile(request);
-        const viewer = viewerOf(caller)!;
-        const device = requestDevice(request);
-        const [built, rowOrder, artwork] = await Promise.all([
-          buildHome(o.catalog, o.viewing, caller.profile.id, viewer),
-          o.experiments.decide(caller, device, HOME_ROW_ORDER),
-          o.experiments.decide(caller, device, TITLE_ARTWORK),
-        ]);
-        const personalised = rowOrder?.variants.some((v) => rowOrderOf(v.config) === 'personalised');
-        const affinity = personalised ? await affinityOf(o.catalog, o.viewing, caller.profile.id, viewer) : undefined;
-        const ordered = await applyExperiment(o.experiments, caller, rowOrder, (c) => orderRows(built, rowOrderOf(c), affinity), sameOrder);
-        return { rows: await applyExperiment(o.experiments, caller, artwork, (c) => chooseArtwork(ordered, c), sameArt) };
-      });
+    routes: recommendRoutes({ service, catalog: o.catalog, viewing: o.viewing, experiments: o.experiments, auth: o.auth, queue: o.queue, titleArtworkExperiment: TITLE_ARTWORK }),
+    jobs: { [TRAIN_JOB]: trainRecommenderJob({ repo, catalog: o.catalog, viewing: o.viewing, objects: o.objects, log: o.log, adopt: service.adopt }) },
+    /** Which source ids an import already created (`marquee import movielens` re-runs change nothing). */
+    importLedger: { imported: repo.imported, record: repo.recordImport, recordCountry: repo.recordCountry },
+    /** A profile's viewing changed: its cached home page is stale. */
+    subscriber: {
+      name: 'recommend-home-cache',
+      types: Object.values(VIEWING_EVENTS),
+      handle: async (e) => service.invalidate((e.payload as { profileId: string }).profileId),
+    } satisfies Subscriber,
+    /** The scheduler role: trains now if there is no model yet, then every `trainIntervalMin`. */
+    startSchedule(): { stop(): void } {
+      const tick = () => enqueueForSlot(Date.now()).catch((err: unknown) => o.log.error({ err }, 'could not schedule recommender training'));
+      void (async () => {
+        if (!(await repo.latestModel().catch(() => undefined))) await tick();
+      })();
+      const timer = setInterval(tick, o.trainIntervalMin * 60_000);
+      timer.unref();
+      return { stop: () => clearInterval(timer) };
     },
   };
 }

@@ -1,8 +1,9 @@
 import { type CatalogViewer, type IndexableTitle, maturityRank } from '../catalog/index.ts';
 import { type SlotSpec, parseQuery, resolveSlots, slotWords } from './query.ts';
 import { type Affinity, COVERAGE_WEIGHT, EXACT_NAME_BONUS, MAX_POPULARITY_BOOST, NAME_START_BONUS, NO_AFFINITY, type NameShape, affinityBoost, compareRanked, nameBonus, nameShape, popularityBoost, rankTop, recencyBoost, topK } from './rank.ts';
-import { type Candidate, type FieldSpec, type QuerySlot, TextIndex } from './textIndex.ts';
+import { type FieldSpec, type Matches, type QuerySlot, TextIndex } from './textIndex.ts';
 import { fold, indexTokens, tokenize } from './text.ts';
+import { GENRE_BITS, NO_YEAR, TitleColumns, hasLength, lengthBit } from './titleColumns.ts';
 
 /**
  * The embedded search engine: titles (name, people, genres, episodes, synopsis) and, for
@@ -27,6 +28,9 @@ export interface SearchFilters {
   yearTo?: number;
   /** Narrows (never widens) the viewer's own maturity limit. */
   maxRank?: number;
+  /** ISO 639-1 code (lower case) of an audio track, or of subtitles, the title must have. */
+  audio?: string;
+  subtitles?: string;
 }
 
 export interface SearchParams {
@@ -96,23 +100,25 @@ const ENTITY_FIELDS: FieldSpec[] = [{ name: 'name', weight: 10, primary: true, j
 
 interface TitleDoc {
   title: IndexableTitle;
-  rank: number;
   regions: ReadonlySet<string>;
   name: NameShape;
-  /** log(1 + popularity), for the popularity boost. */
-  logPopularity: number;
   genreIds: string[];
   /** Folded names of cast and directors, for taste. */
   people: string[];
   /** The same names prepared for phrase matching ("tom hanks" as one person, not two). */
   peopleShapes: NameShape[];
-  /** Whether the title or any person on it has a one-word name (after a leading article). */
-  singleWordName: boolean;
+  /** Dense numbers of the genres, for counting facets. */
+  genreOrds: number[];
 }
 
 /** Fields (bit per field, in TITLE_FIELDS order) whose matches earn phrase bonuses. */
 const NAME_BIT = 1;
 const PEOPLE_BITS = 2 | 4;
+/** Field groups of a title search: where each query word matched, for the phrase bonus bound. */
+const PHRASE_GROUPS = [NAME_BIT, PEOPLE_BITS];
+/** Which of a title's names may earn a phrase bonus: its own, its people's (bits). */
+const OWN_NAME = 1;
+const PEOPLE_NAMES = 2;
 /** A whole person's name matched counts a little less than the whole title. */
 const PERSON_BONUS_FACTOR = 0.8;
 const MAX_PHRASE_BONUS = EXACT_NAME_BONUS;
@@ -122,6 +128,7 @@ interface Entity {
   key: string;
   text: string;
   name: NameShape;
+  joinedLengths: number;
   genreId?: string;
   titles: Set<string>;
   doc: number;
@@ -135,11 +142,15 @@ const MAX_OFFSET = 1000;
 export class EmbeddedSearchEngine implements SearchBackend {
   private titles = new TextIndex(TITLE_FIELDS);
   private titleDocs: (TitleDoc | null)[] = [];
+  private cols = new TitleColumns();
   private docOfTitle = new Map<string, number>();
   private entities = new TextIndex(ENTITY_FIELDS);
   private entityDocs: (Entity | null)[] = [];
   private entityByKey = new Map<string, Entity>();
   private maxPopularity = 0;
+  /** Every genre seen, numbered densely (never reset: a handful of genres). */
+  private readonly genres: { id: string; name: string }[] = [];
+  private readonly genreOrdOf = new Map<string, number>();
 
   constructor(private readonly currentYear: () => number = () => new Date().getUTCFullYear()) {}
 
@@ -150,6 +161,7 @@ export class EmbeddedSearchEngine implements SearchBackend {
   rebuild(titles: readonly IndexableTitle[]): void {
     this.titles = new TextIndex(TITLE_FIELDS);
     this.titleDocs = [];
+    this.cols = new TitleColumns();
     this.docOfTitle = new Map();
     this.entities = new TextIndex(ENTITY_FIELDS);
     this.entityDocs = [];
@@ -169,19 +181,27 @@ export class EmbeddedSearchEngine implements SearchBackend {
       [title.synopsis],
     ]);
     const people = [...title.cast, ...title.directors];
-    this.titleDocs[doc] = {
+    const d: TitleDoc = {
       title,
-      rank: maturityRank(title.maturityRating),
       regions: new Set(title.regions),
       name: nameShape(tokenize(title.name).map((t) => t.term)),
-      logPopularity: Math.log1p(Math.max(0, title.popularity)),
       genreIds: title.genres.map((g) => g.id),
       people: people.map(personKey),
       peopleShapes: people.map((p) => nameShape(tokenize(p).map((t) => t.term))),
-      singleWordName: false,
+      genreOrds: title.genres.map((g) => this.genreOrd(g.id, g.name)),
     };
-    const d = this.titleDocs[doc]!;
-    d.singleWordName = [d.name, ...d.peopleShapes].some((n) => n.core.length <= 1);
+    this.titleDocs[doc] = d;
+    this.cols.set(doc, {
+      rank: maturityRank(title.maturityRating),
+      worldwide: title.worldwide,
+      year: title.year,
+      type: title.type,
+      logPopularity: Math.log1p(Math.max(0, title.popularity)),
+      genreOrds: d.genreOrds,
+      nameLengths: joinedLengthBits([d.name]),
+      peopleLengths: joinedLengthBits(d.peopleShapes),
+      singleWordName: [d.name, ...d.peopleShapes].some((n) => n.core.length <= 1),
+    });
     this.docOfTitle.set(title.id, doc);
     this.maxPopularity = Math.max(this.maxPopularity, title.popularity);
     for (const name of people) this.link('person', personKey(name), name, title.id);
@@ -201,6 +221,16 @@ export class EmbeddedSearchEngine implements SearchBackend {
     if (this.titles.docCount > 1000 && this.titles.docCount > 3 * this.titles.liveCount) this.rebuild(this.liveTitles());
   }
 
+  private genreOrd(id: string, name: string): number {
+    let ord = this.genreOrdOf.get(id);
+    if (ord === undefined) {
+      ord = this.genres.push({ id, name }) - 1;
+      this.genreOrdOf.set(id, ord);
+    }
+    this.genres[ord]!.name = name;
+    return ord;
+  }
+
   private liveTitles(): IndexableTitle[] {
     return this.titleDocs.flatMap((d) => (d ? [d.title] : []));
   }
@@ -209,7 +239,8 @@ export class EmbeddedSearchEngine implements SearchBackend {
     if (!key) return;
     let e = this.entityByKey.get(key);
     if (!e) {
-      e = { kind, key, text, name: nameShape(tokenize(text).map((t) => t.term)), titles: new Set(), doc: this.entities.add([[text]]), ...(genreId ? { genreId } : {}) };
+      const name = nameShape(tokenize(text).map((t) => t.term));
+      e = { kind, key, text, name, joinedLengths: joinedLengthBits([name]), titles: new Set(), doc: this.entities.add([[text]]), ...(genreId ? { genreId } : {}) };
       this.entityByKey.set(key, e);
       this.entityDocs[e.doc] = e;
     }
@@ -226,8 +257,8 @@ export class EmbeddedSearchEngine implements SearchBackend {
     this.entityByKey.delete(key);
   }
 
-  private visible(d: TitleDoc, v: Visibility | undefined): boolean {
-    return !v || (d.rank <= v.maxRank && (d.title.worldwide || d.regions.has(v.country)));
+  private visible(doc: number, v: Visibility | undefined): boolean {
+    return !v || (this.cols.rank[doc]! <= v.maxRank && (this.cols.worldwide[doc] === 1 || this.titleDocs[doc]!.regions.has(v.country)));
   }
 
   search(params: SearchParams): SearchOutcome {
@@ -240,64 +271,89 @@ export class EmbeddedSearchEngine implements SearchBackend {
     const slots = resolveSlots(specs, this.titles);
     const vis = params.visibility;
     const maxRank = Math.min(vis?.maxRank ?? Infinity, f.maxRank ?? Infinity);
-    const accept = (doc: number) => {
-      const d = this.titleDocs[doc]!;
-      return (
-        this.visible(d, vis) &&
-        d.rank <= maxRank &&
-        (f.yearFrom === undefined || (d.title.year !== null && d.title.year >= f.yearFrom)) &&
-        (f.yearTo === undefined || (d.title.year !== null && d.title.year <= f.yearTo))
-      );
-    };
+    const { rank, year: years } = this.cols;
+    const yearFrom = f.yearFrom ?? NO_YEAR;
+    const yearTo = f.yearTo ?? Infinity;
+    const byYear = f.yearFrom !== undefined || f.yearTo !== undefined;
+    const { audio, subtitles } = f;
+    const accept = (doc: number) =>
+      rank[doc]! <= maxRank &&
+      this.visible(doc, vis) &&
+      (!byYear || (years[doc] !== NO_YEAR && years[doc]! >= yearFrom && years[doc]! <= yearTo)) &&
+      (audio === undefined || this.titleDocs[doc]!.title.audioLanguages.includes(audio)) &&
+      (subtitles === undefined || this.titleDocs[doc]!.title.subtitleLanguages.includes(subtitles));
     const required = slots.filter((s) => !s.optional).length;
-    let matched = this.titles.search(slots, { primaryOnly: false, minCoverage: Math.max(1, required), accept });
-    // Nothing matches every word: settle for all but one.
-    if (matched.length === 0 && required >= 2) matched = this.titles.search(slots, { primaryOnly: false, minCoverage: required - 1, accept });
+    // One pass that also keeps documents missing one word: used only when nothing matches every word.
+    let m = this.titles.search(slots, { primaryOnly: false, minCoverage: Math.max(1, required - 1), accept, groups: PHRASE_GROUPS });
+    const minCoverage = Math.max(1, required);
+    let full = false;
+    for (let i = 0; i < m.count && !full; i++) full = m.coverage[i]! >= minCoverage;
+    if (!full && required < 2) m = { ...m, count: 0 };
 
     // Facets count what the text and the viewer allow, before the genre and type chips narrow it.
-    const genreCounts = new Map<string, { id: string; name: string; count: number }>();
-    const typeCounts = new Map<'movie' | 'series', number>();
-    const pool: Candidate[] = [];
-    for (const c of matched) {
-      const d = this.titleDocs[c.doc]!;
-      const t = d.title;
-      const genreOk = !f.genre || d.genreIds.includes(f.genre);
-      const typeOk = !f.type || t.type === f.type;
+    const genreCounts = new Int32Array(this.genres.length);
+    let movies = 0;
+    let series = 0;
+    const genreOrd = f.genre === undefined ? -1 : (this.genreOrdOf.get(f.genre) ?? -2);
+    const pool = new Int32Array(m.count);
+    let poolSize = 0;
+    const { genreBits, genreOverflow } = this.cols;
+    const wantSeries = f.type === undefined ? -1 : f.type === 'series' ? 1 : 0;
+    for (let i = 0; i < m.count; i++) {
+      if (full && m.coverage[i]! < minCoverage) continue;
+      const doc = m.doc[i]!;
+      const isSeries = this.cols.series[doc]!;
+      const genreOk = genreOrd === -1 || (genreOrd >= 0 && (genreOrd < GENRE_BITS ? ((genreBits[doc]! >>> genreOrd) & 1) === 1 : this.titleDocs[doc]!.genreOrds.includes(genreOrd)));
+      const typeOk = wantSeries === -1 || isSeries === wantSeries;
       if (typeOk) {
-        for (const g of t.genres) {
-          const e = genreCounts.get(g.id);
-          if (e) e.count++;
-          else genreCounts.set(g.id, { id: g.id, name: g.name, count: 1 });
-        }
+        for (let bits = genreBits[doc]!; bits !== 0; bits &= bits - 1) genreCounts[31 - Math.clz32(bits & -bits)]!++;
+        if (genreOverflow[doc]) for (const g of this.titleDocs[doc]!.genreOrds) if (g >= GENRE_BITS) genreCounts[g]!++;
       }
-      if (genreOk) typeCounts.set(t.type, (typeCounts.get(t.type) ?? 0) + 1);
-      if (genreOk && typeOk) pool.push(c);
+      if (genreOk) {
+        if (isSeries) series++;
+        else movies++;
+      }
+      if (genreOk && typeOk) pool[poolSize++] = i;
     }
     const typedJoined = slotWords(specs).join('');
     const affinity = params.affinity ?? NO_AFFINITY;
     const tasteful = affinity.genres.size > 0 || affinity.people.size > 0;
     const year = this.currentYear();
     const popScale = this.maxPopularity > 0 ? MAX_POPULARITY_BOOST / Math.log1p(this.maxPopularity) : 0;
+    const allSlots = slotMask(slots.length);
     const top = rankTop(
-      pool,
+      poolSize,
       offset + limit,
-      (c) => {
-        const d = this.titleDocs[c.doc]!;
-        return COVERAGE_WEIGHT * c.coverage + c.text + d.logPopularity * popScale + recencyBoost(d.title.year, year) + (tasteful ? affinityBoost(d.genreIds, d.people, affinity) : 0);
+      (j) => {
+        const i = pool[j]!;
+        const doc = m.doc[i]!;
+        const y = years[doc]!;
+        const taste = tasteful ? affinityBoost(this.titleDocs[doc]!.genreIds, this.titleDocs[doc]!.people, affinity) : 0;
+        return COVERAGE_WEIGHT * m.coverage[i]! + m.text[i]! + this.cols.logPopularity[doc]! * popScale + recencyBoost(y === NO_YEAR ? null : y, year) + taste;
       },
-      (c) => this.phraseBonus(this.titleDocs[c.doc]!, c.fields, slots, typedJoined),
-      (c) => this.phraseBound(this.titleDocs[c.doc]!, c.fields, slots.length),
-      (c) => this.describe(c.doc),
+      (j) => this.phraseBonus(m.doc[pool[j]!]!, this.bonusScope(m, pool[j]!, allSlots, typedJoined.length), slots, typedJoined),
+      (j) => this.phraseBound(m.doc[pool[j]!]!, this.bonusScope(m, pool[j]!, allSlots, typedJoined.length), slots.length),
+      (j) => this.describe(m.doc[pool[j]!]!),
     ).slice(offset);
     const terms = matchedTerms(slots);
+    const types: Facets['types'] = [];
+    if (movies > 0) types.push({ type: 'movie', count: movies });
+    if (series > 0) types.push({ type: 'series', count: series });
+    const genres: Facets['genres'] = [];
+    genreCounts.forEach((count, ord) => {
+      if (count > 0) genres.push({ ...this.genres[ord]!, count });
+    });
     return {
-      hits: top.map((r) => ({ titleId: r.id, name: r.name, score: Math.round(r.score * 1000) / 1000, matches: highlightTitle(this.titleDocs[r.item.doc]!.title, terms) })),
-      total: pool.length,
+      hits: top.map((r) => {
+        const doc = m.doc[pool[r.index]!]!;
+        return { titleId: r.id, name: r.name, score: Math.round(r.score * 1000) / 1000, matches: highlightTitle(this.titleDocs[doc]!.title, terms) };
+      }),
+      total: poolSize,
       facets: {
-        genres: [...genreCounts.values()].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)).slice(0, 12),
-        types: [...typeCounts.entries()].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
+        genres: genres.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)).slice(0, 12),
+        types: types.sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
       },
-      didYouMean: pool.length <= 2 ? this.respell(specs, slots) : null,
+      didYouMean: poolSize <= 2 ? this.respell(specs, slots) : null,
     };
   }
 
@@ -306,17 +362,31 @@ export class EmbeddedSearchEngine implements SearchBackend {
     return { popularity: t.popularity, name: t.name, id: t.id };
   }
 
-  /** The most `phraseBonus` can give: nothing without a name or person match; one word cannot match a longer name whole. */
-  private phraseBound(d: TitleDoc, fields: number, words: number): number {
-    if (!(fields & (NAME_BIT | PEOPLE_BITS))) return 0;
-    if (words > 1 || d.singleWordName) return MAX_PHRASE_BONUS;
+  /**
+   * Which names of match `i` can earn a phrase bonus (OWN_NAME, PEOPLE_NAMES): one that matched, and
+   * matched every word of the query, or whose words run together could spell the query whole.
+   */
+  private bonusScope(m: Matches, i: number, allSlots: number, typedLength: number): number {
+    const doc = m.doc[i]!;
+    const fields = m.fields[i]!;
+    let scope = 0;
+    if (fields & NAME_BIT && (m.groupSlots[0]![i] === allSlots || hasLength(this.cols.nameLengths[doc]!, typedLength))) scope |= OWN_NAME;
+    if (fields & PEOPLE_BITS && (m.groupSlots[1]![i] === allSlots || hasLength(this.cols.peopleLengths[doc]!, typedLength))) scope |= PEOPLE_NAMES;
+    return scope;
+  }
+
+  /** The most `phraseBonus` can give: one word cannot match a longer name whole. */
+  private phraseBound(doc: number, scope: number, words: number): number {
+    if (scope === 0) return 0;
+    if (words > 1 || this.cols.singleWordName[doc]) return MAX_PHRASE_BONUS;
     return NAME_START_BONUS;
   }
 
   /** Exact-name, name-start and phrase bonus for the title's name or one person's name, whichever is best. */
-  private phraseBonus(d: TitleDoc, fields: number, slots: readonly QuerySlot[], typedJoined: string): number {
-    let bonus = fields & NAME_BIT ? nameBonus(d.name, slots, typedJoined) : 0;
-    if (fields & PEOPLE_BITS) for (const p of d.peopleShapes) bonus = Math.max(bonus, PERSON_BONUS_FACTOR * nameBonus(p, slots, typedJoined));
+  private phraseBonus(doc: number, scope: number, slots: readonly QuerySlot[], typedJoined: string): number {
+    const d = this.titleDocs[doc]!;
+    let bonus = scope & OWN_NAME ? nameBonus(d.name, slots, typedJoined) : 0;
+    if (scope & PEOPLE_NAMES) for (const p of d.peopleShapes) bonus = Math.max(bonus, PERSON_BONUS_FACTOR * nameBonus(p, slots, typedJoined));
     return bonus;
   }
 
@@ -343,43 +413,45 @@ export class EmbeddedSearchEngine implements SearchBackend {
 
     const slots = resolveSlots(specs, this.titles);
     const required = Math.max(1, slots.filter((s) => !s.optional).length);
-    const titleCands = this.titles.search(slots, { primaryOnly: true, minCoverage: required, accept: (doc) => this.visible(this.titleDocs[doc]!, visibility) });
+    const tm = this.titles.search(slots, { primaryOnly: true, minCoverage: required, accept: (doc) => this.visible(doc, visibility), groups: PHRASE_GROUPS });
+    const allSlots = slotMask(slots.length);
     const topTitles = rankTop(
-      titleCands,
+      tm.count,
       limit,
-      (c) => COVERAGE_WEIGHT * c.coverage + c.text + this.titleDocs[c.doc]!.logPopularity * popScale,
-      (c) => this.phraseBonus(this.titleDocs[c.doc]!, c.fields, slots, typedJoined),
-      (c) => this.phraseBound(this.titleDocs[c.doc]!, c.fields, slots.length),
-      (c) => this.describe(c.doc),
+      (i) => COVERAGE_WEIGHT * tm.coverage[i]! + tm.text[i]! + this.cols.logPopularity[tm.doc[i]!]! * popScale,
+      (i) => this.phraseBonus(tm.doc[i]!, this.bonusScope(tm, i, allSlots, typedJoined.length), slots, typedJoined),
+      (i) => this.phraseBound(tm.doc[i]!, this.bonusScope(tm, i, allSlots, typedJoined.length), slots.length),
+      (i) => this.describe(tm.doc[i]!),
     );
     const titleTerms = matchedTerms(slots);
     out.titles = topTitles.map((r) => {
-      const t = this.titleDocs[r.item.doc]!.title;
+      const t = this.titleDocs[tm.doc[r.index]!]!.title;
       return { titleId: t.id, text: t.name, type: t.type, year: t.year, ranges: highlightRanges(t.name, titleTerms, TITLE_FIELDS[0]!) };
     });
 
     const eslots = resolveSlots(specs, this.entities);
     const entityTerms = matchedTerms(eslots);
     const people: { e: Entity; score: number; popularity: number; name: string; id: string; count: number }[] = [];
-    const entityCands = this.entities.search(eslots, { primaryOnly: true, minCoverage: required, accept: () => true });
+    const em = this.entities.search(eslots, { primaryOnly: true, minCoverage: required, accept: () => true, groups: [1] });
+    const entityAt = (i: number) => this.entityDocs[em.doc[i]!]!;
     // Cheap first pass: text only; visibility (which walks the person's titles) for the best few.
     const shortlist = rankTop(
-      entityCands,
+      em.count,
       limit * 8,
-      (c) => COVERAGE_WEIGHT * c.coverage + c.text,
-      (c) => nameBonus(this.entityDocs[c.doc]!.name, eslots, typedJoined),
-      () => MAX_PHRASE_BONUS,
-      (c) => ({ popularity: this.entityDocs[c.doc]!.titles.size, name: this.entityDocs[c.doc]!.text, id: this.entityDocs[c.doc]!.key }),
+      (i) => COVERAGE_WEIGHT * em.coverage[i]! + em.text[i]!,
+      (i) => nameBonus(entityAt(i).name, eslots, typedJoined),
+      (i) => (em.groupSlots[0]![i] === allSlots || hasLength(entityAt(i).joinedLengths, typedJoined.length) ? MAX_PHRASE_BONUS : 0),
+      (i) => ({ popularity: entityAt(i).titles.size, name: entityAt(i).text, id: entityAt(i).key }),
     );
     for (const r of shortlist) {
-      const e = this.entityDocs[r.item.doc]!;
+      const e = entityAt(r.index);
       let count = 0;
       let popularity = 0;
       for (const titleId of e.titles) {
-        const d = this.titleDocs[this.docOfTitle.get(titleId)!]!;
-        if (!this.visible(d, visibility)) continue;
+        const doc = this.docOfTitle.get(titleId)!;
+        if (!this.visible(doc, visibility)) continue;
         count++;
-        popularity += d.title.popularity;
+        popularity += this.titleDocs[doc]!.title.popularity;
         if (count >= 50) break;
       }
       if (count === 0) continue;
@@ -404,6 +476,15 @@ export class EmbeddedSearchEngine implements SearchBackend {
     return { titles: this.size, terms: this.titles.termCount, people: [...this.entityByKey.values()].filter((e) => e.kind === 'person').length };
   }
 }
+
+/** Bits 0..n-1: every slot of an n-word query. */
+const slotMask = (n: number): number => (n >= 32 ? -1 : (1 << n) - 1) >>> 0;
+
+const joinedLengthBits = (names: readonly NameShape[]): number => {
+  let bits = 0;
+  for (const n of names) bits |= lengthBit(n.joined.length) | lengthBit(n.coreJoined.length);
+  return bits;
+};
 
 const matchedTerms = (slots: readonly QuerySlot[]): Set<string> => {
   const out = new Set<string>();

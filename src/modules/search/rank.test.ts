@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EXACT_NAME_BONUS, NAME_PHRASE_BONUS, NAME_START_BONUS, affinityBoost, affinityFrom, compareRanked, nameBonus, nameShape, popularityBoost, recencyBoost, topK } from './rank.ts';
+import { EXACT_NAME_BONUS, NAME_PHRASE_BONUS, NAME_START_BONUS, affinityBoost, affinityFrom, compareRanked, nameBonus, nameShape, popularityBoost, rankTop, recencyBoost, topK } from './rank.ts';
 
 const slot = (entries: [string, number][], optional = false) => ({ terms: new Map(entries), primaryOnly: new Set<string>(), optional });
 
@@ -45,4 +45,21 @@ test('ties break by popularity, then name, then id; topK keeps that order', () =
   const want = ['9', '4', '3', '1', '2'];
   assert.deepEqual([...items].sort(compareRanked).map((i) => i.id), want);
   assert.deepEqual(topK(items, 3, compareRanked).map((i) => i.id), want.slice(0, 3));
+});
+
+test('rankTop: same top k as scoring everything, while computing few bonuses', () => {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (const [n, k] of [[0, 5], [3, 5], [500, 1], [2000, 20], [2000, 120]] as const) {
+    // Coarse values, so equal scores happen and the tie-break decides.
+    const base = Array.from({ length: n }, () => Math.floor(rand() * 20));
+    const bound = Array.from({ length: n }, () => (rand() < 0.3 ? 12 : 0));
+    const bonus = bound.map((b) => Math.floor(rand() * (b + 1)));
+    const about = (i: number) => ({ popularity: i % 7, name: `t${i % 13}`, id: `id${i}` });
+    let computed = 0;
+    const got = rankTop(n, k, (i) => base[i]!, (i) => (computed++, bonus[i]!), (i) => bound[i]!, about);
+    const want = base.map((b, i) => ({ score: b + bonus[i]!, ...about(i) })).sort(compareRanked).slice(0, k);
+    assert.deepEqual(got.map((r) => [r.id, r.score]), want.map((r) => [r.id, r.score]), `n=${n} k=${k}`);
+    if (n >= 2000 && k === 20) assert.ok(computed < n / 4, `computed ${computed} bonuses of ${n}`);
+  }
 });

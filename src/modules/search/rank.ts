@@ -108,8 +108,11 @@ export interface Ranked {
   id: string;
 }
 
-export const compareRanked = (a: Ranked, b: Ranked): number =>
-  b.score - a.score || b.popularity - a.popularity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Order among equal scores: popularity, then name, then id. */
+const tieBreak = (a: Omit<Ranked, 'score'>, b: Omit<Ranked, 'score'>): number =>
+  b.popularity - a.popularity || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export const compareRanked = (a: Ranked, b: Ranked): number => b.score - a.score || tieBreak(a, b);
 
 /** The first `k` items in `cmp` order, without sorting them all. */
 export function topK<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => number): T[] {
@@ -131,68 +134,83 @@ export function topK<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => numb
 }
 
 /**
- * The first `k` candidates by full score, where full score = `cheap(c)` + `bonus(c)` and
- * 0 <= bonus(c) <= `bonusBound(c)`. The bonus (phrase matching) is the costly part, so it is only
- * computed for candidates whose cheap score plus their largest possible bonus can still reach the
- * k-th best cheap score; the rest cannot make the top k. Exact, not an approximation.
+ * The first `k` of `n` candidates (by index) by full score, where full score = `cheap(i)` + `bonus(i)` and
+ * 0 <= bonus(i) <= `bonusBound(i)`. The bonus (phrase matching) is the costly part, so candidates are
+ * taken best upper bound first, and taking stops once no upper bound left can reach the k-th full
+ * score found so far: exact, not an approximation, and only a few bonuses get computed.
  */
-export function rankTop<C>(
-  cands: readonly C[],
+export function rankTop(
+  n: number,
   k: number,
-  cheap: (c: C) => number,
-  bonus: (c: C) => number,
-  bonusBound: (c: C) => number,
-  describe: (c: C) => Omit<Ranked, 'score'>,
-): (Ranked & { item: C })[] {
-  const n = cands.length;
+  cheap: (i: number) => number,
+  bonus: (i: number) => number,
+  bonusBound: (i: number) => number,
+  describe: (i: number) => Omit<Ranked, 'score'>,
+): (Ranked & { index: number })[] {
   if (k <= 0 || n === 0) return [];
   const base = new Float64Array(n);
-  for (let i = 0; i < n; i++) base[i] = cheap(cands[i]!);
-  let floor = -Infinity;
-  if (n > k) {
-    // Min-heap of the k largest cheap scores; its root is the k-th largest.
-    const heap = new Float64Array(k);
-    let size = 0;
-    for (let i = 0; i < n; i++) {
-      const v = base[i]!;
-      if (size < k) {
-        let j = size++;
-        while (j > 0) {
-          const parent = (j - 1) >> 1;
-          if (heap[parent]! <= v) break;
-          heap[j] = heap[parent]!;
-          j = parent;
-        }
-        heap[j] = v;
-      } else if (v > heap[0]!) {
-        let j = 0;
-        for (;;) {
-          const l = 2 * j + 1;
-          if (l >= k) break;
-          const m = l + 1 < k && heap[l + 1]! < heap[l]! ? l + 1 : l;
-          if (heap[m]! >= v) break;
-          heap[j] = heap[m]!;
-          j = m;
-        }
-        heap[j] = v;
-      }
-    }
-    floor = heap[0]!;
-  }
-  const full = new Float64Array(n);
-  const survivors: number[] = [];
+  const upper = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const c = cands[i]!;
-    if (base[i]! + bonusBound(c) < floor) continue;
-    full[i] = base[i]! + bonus(c);
-    survivors.push(i);
+    base[i] = cheap(i);
+    upper[i] = base[i]! + bonusBound(i);
   }
+  const heap = maxHeapOf(upper);
+  const full = new Float64Array(n);
   const described = new Map<number, Omit<Ranked, 'score'>>();
   const about = (i: number) => {
     let d = described.get(i);
-    if (!d) described.set(i, (d = describe(cands[i]!)));
+    if (!d) described.set(i, (d = describe(i)));
     return d;
   };
-  const top = topK(survivors, k, (a, b) => full[b]! - full[a]! || compareRanked({ score: 0, ...about(a) }, { score: 0, ...about(b) }));
-  return top.map((i) => ({ ...about(i), score: full[i]!, item: cands[i]! }));
+  const cmp = (a: number, b: number) => full[b]! - full[a]! || tieBreak(about(a), about(b));
+  const top: number[] = [];
+  while (heap.size > 0) {
+    const i = heap.peek();
+    if (top.length === k && upper[i]! < full[top[k - 1]!]!) break;
+    heap.pop();
+    full[i] = base[i]! + bonus(i);
+    if (top.length === k && cmp(i, top[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(i, top[mid]!) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top.map((i) => ({ ...about(i), score: full[i]!, index: i }));
+}
+
+/** A max-heap of the indices 0..n-1 of `keys`, built in linear time. */
+function maxHeapOf(keys: Float64Array): { size: number; peek(): number; pop(): void } {
+  const items = new Int32Array(keys.length);
+  for (let i = 0; i < items.length; i++) items[i] = i;
+  let size = items.length;
+  const down = (from: number) => {
+    let j = from;
+    const item = items[j]!;
+    const key = keys[item]!;
+    for (;;) {
+      const l = 2 * j + 1;
+      if (l >= size) break;
+      const c = l + 1 < size && keys[items[l + 1]!]! > keys[items[l]!]! ? l + 1 : l;
+      if (keys[items[c]!]! <= key) break;
+      items[j] = items[c]!;
+      j = c;
+    }
+    items[j] = item;
+  };
+  for (let j = (size >> 1) - 1; j >= 0; j--) down(j);
+  return {
+    get size() {
+      return size;
+    },
+    peek: () => items[0]!,
+    pop() {
+      items[0] = items[--size]!;
+      if (size > 0) down(0);
+    },
+  };
 }

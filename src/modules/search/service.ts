@@ -24,6 +24,9 @@ export interface SearchQuery {
   yearFrom?: number;
   yearTo?: number;
   maxRating?: string;
+  /** ISO 639-1 codes: an audio track, or subtitles, in this language. */
+  audio?: string;
+  subtitles?: string;
   limit?: number;
   offset?: number;
 }
@@ -125,6 +128,8 @@ export function searchService(o: { catalog: SearchCatalog; viewing: WatchHistory
           ...(query.yearFrom !== undefined ? { yearFrom: query.yearFrom } : {}),
           ...(query.yearTo !== undefined ? { yearTo: query.yearTo } : {}),
           ...(query.maxRating ? { maxRank: maturityRank(query.maxRating) } : {}),
+          ...(query.audio ? { audio: query.audio.toLowerCase() } : {}),
+          ...(query.subtitles ? { subtitles: query.subtitles.toLowerCase() } : {}),
         },
         visibility: visibilityOf(viewer),
         affinity: await affinityOf(profileId),

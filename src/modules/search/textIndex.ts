@@ -35,14 +35,18 @@ export interface QuerySlot {
   optional: boolean;
 }
 
-export interface Candidate {
-  doc: number;
-  /** Bit i set when field i matched some slot. */
-  fields: number;
+/** Documents a query matched, as parallel arrays (entry i is one document); `count` entries are filled. */
+export interface Matches {
+  count: number;
+  doc: Int32Array;
   /** Sum over slots of the best field weight times match quality. */
-  text: number;
+  text: Float64Array;
   /** Required slots matched. */
-  coverage: number;
+  coverage: Uint8Array;
+  /** Bit i set when field i matched some slot. */
+  fields: Uint8Array;
+  /** Per field group of the query (where name bonuses are earned): bit s set when slot s matched in that group. */
+  groupSlots: Uint32Array[];
 }
 
 /** How good a match a term is for the typed word. */
@@ -54,6 +58,9 @@ export const prefixQuality = (typed: number, termLength: number, distance: numbe
   (0.55 + 0.35 * Math.min(1, typed / termLength)) * (TYPO_QUALITY[distance] ?? 0.3);
 
 const MAX_FIELDS = 8;
+const MAX_GROUPS = 2;
+const FIELD_BITS = 3;
+const FIELD_MASK = MAX_FIELDS - 1;
 const MAX_EXPANSIONS = 80;
 /** Unfinished words shorter than this complete against primary fields only (names, people, genres). */
 const SHORT_PREFIX = 4;
@@ -66,10 +73,24 @@ export class TextIndex {
   private readonly joined = new Set<string>();
   private readonly docTerms: (string[] | null)[] = [];
   private live = 0;
-  private buffers = { total: new Float64Array(0), best: new Float32Array(0), coverage: new Uint8Array(0), seen: new Uint8Array(0), fields: new Uint8Array(0) };
+  private buffers = {
+    total: new Float64Array(0),
+    best: new Float32Array(0),
+    coverage: new Uint8Array(0),
+    seen: new Uint8Array(0),
+    fields: new Uint8Array(0),
+    groupSlots: [new Uint32Array(0), new Uint32Array(0)],
+    inGroups: new Uint8Array(0),
+    touched: new Int32Array(0),
+    slotDocs: new Int32Array(0),
+  };
+  private readonly weights: Float64Array;
+  /** Per field, bit g set when the field is in group g of the current search. */
+  private readonly fieldGroups = new Uint8Array(MAX_FIELDS);
 
   constructor(readonly fields: readonly FieldSpec[]) {
     if (fields.length > MAX_FIELDS) throw new Error(`At most ${MAX_FIELDS} fields`);
+    this.weights = Float64Array.from(fields, (f) => f.weight);
   }
 
   get liveCount(): number {
@@ -109,7 +130,7 @@ export class TextIndex {
           group.add(term);
           this.stems.set(s, group);
         }
-        (spec.primary ? p.primary : p.secondary).push(doc * MAX_FIELDS + field);
+        (spec.primary ? p.primary : p.secondary).push((doc << FIELD_BITS) | field);
         distinct.add(term);
       }
     });
@@ -183,59 +204,105 @@ export class TextIndex {
     const n = this.docTerms.length;
     if (this.buffers.total.length >= n) return;
     const size = Math.max(1024, n * 2);
-    this.buffers = { total: new Float64Array(size), best: new Float32Array(size), coverage: new Uint8Array(size), seen: new Uint8Array(size), fields: new Uint8Array(size) };
+    this.buffers = {
+      total: new Float64Array(size),
+      best: new Float32Array(size),
+      coverage: new Uint8Array(size),
+      seen: new Uint8Array(size),
+      fields: new Uint8Array(size),
+      groupSlots: [new Uint32Array(size), new Uint32Array(size)],
+      inGroups: new Uint8Array(size),
+      touched: new Int32Array(size),
+      slotDocs: new Int32Array(size),
+    };
   }
 
   /**
    * Documents matching at least `minCoverage` required slots, with their text score and coverage. `primaryOnly`
-   * skips long-text fields (suggestions, one- and two-letter prefixes). `accept` filters early.
+   * skips long-text fields (suggestions, one- and two-letter prefixes). `accept` filters early. `groups` (up to
+   * two, each a bit per field) say where each slot matched, in `groupSlots`.
    */
-  search(slots: readonly QuerySlot[], opts: { primaryOnly: boolean; minCoverage: number; accept: (doc: number) => boolean; weights?: readonly number[] }): Candidate[] {
+  search(slots: readonly QuerySlot[], opts: { primaryOnly: boolean; minCoverage: number; accept: (doc: number) => boolean; groups?: readonly number[] }): Matches {
     this.ensureBuffers();
-    const { total, best, coverage, seen, fields } = this.buffers;
-    const weights = opts.weights ?? this.fields.map((f) => f.weight);
-    const touched: number[] = [];
-    const slotDocs: number[] = [];
-    for (const slot of slots) {
-      slotDocs.length = 0;
+    const { total, coverage, seen, fields, groupSlots, inGroups, touched, slotDocs } = this.buffers;
+    const groups = (opts.groups ?? []).slice(0, MAX_GROUPS);
+    for (let f = 0; f < MAX_FIELDS; f++) this.fieldGroups[f] = groups.reduce((bits, mask, g) => bits | (((mask >> f) & 1) << g), 0);
+    const [slotsA, slotsB] = groupSlots as [Uint32Array, Uint32Array];
+    let touchedCount = 0;
+    const slotCount = Math.min(slots.length, 32);
+    for (let s = 0; s < slotCount; s++) {
+      const slot = slots[s]!;
+      let n = 0;
       for (const [term, quality] of slot.terms) {
         const p = this.postings.get(term);
         if (!p || p.df === 0) continue;
-        const lists = opts.primaryOnly || slot.primaryOnly.has(term) ? [p.primary] : [p.primary, p.secondary];
-        for (const list of lists) {
-          for (let k = 0; k < list.length; k++) {
-            const posting = list[k]!;
-            const doc = (posting / MAX_FIELDS) | 0;
-            const field = posting - doc * MAX_FIELDS;
-            const w = weights[field]! * quality;
-            const had = best[doc]!;
-            if (had === 0) {
-              if (this.docTerms[doc] == null) continue;
-              slotDocs.push(doc);
-            }
-            fields[doc] = fields[doc]! | (1 << field);
-            if (w > had) best[doc] = w;
-          }
-        }
+        n = this.scan(p.primary, quality, n);
+        if (!opts.primaryOnly && !slot.primaryOnly.has(term)) n = this.scan(p.secondary, quality, n);
       }
-      for (const doc of slotDocs) {
+      const { best } = this.buffers;
+      const bit = 1 << s;
+      for (let i = 0; i < n; i++) {
+        const doc = slotDocs[i]!;
         if (!seen[doc]) {
           seen[doc] = 1;
-          touched.push(doc);
+          touched[touchedCount++] = doc;
         }
         total[doc] = total[doc]! + best[doc]!;
         if (!slot.optional) coverage[doc] = coverage[doc]! + 1;
+        const inGroup = inGroups[doc]!;
+        if (inGroup & 1) slotsA[doc] = slotsA[doc]! | bit;
+        if (inGroup & 2) slotsB[doc] = slotsB[doc]! | bit;
         best[doc] = 0;
+        inGroups[doc] = 0;
       }
     }
-    const out: Candidate[] = [];
-    for (const doc of touched) {
-      if (coverage[doc]! >= opts.minCoverage && opts.accept(doc)) out.push({ doc, fields: fields[doc]!, text: total[doc]!, coverage: coverage[doc]! });
+    const out: Matches = {
+      count: 0,
+      doc: new Int32Array(touchedCount),
+      text: new Float64Array(touchedCount),
+      coverage: new Uint8Array(touchedCount),
+      fields: new Uint8Array(touchedCount),
+      groupSlots: groups.map(() => new Uint32Array(touchedCount)),
+    };
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i]!;
+      if (coverage[doc]! >= opts.minCoverage && opts.accept(doc)) {
+        const j = out.count++;
+        out.doc[j] = doc;
+        out.text[j] = total[doc]!;
+        out.coverage[j] = coverage[doc]!;
+        out.fields[j] = fields[doc]!;
+        for (let g = 0; g < groups.length; g++) out.groupSlots[g]![j] = groupSlots[g]![doc]!;
+      }
       total[doc] = 0;
       fields[doc] = 0;
       coverage[doc] = 0;
       seen[doc] = 0;
+      slotsA[doc] = 0;
+      slotsB[doc] = 0;
     }
     return out;
+  }
+
+  /** One postings list into the current slot: best weight per document; returns the slot's new document count. */
+  private scan(list: readonly number[], quality: number, count: number): number {
+    const { best, fields, inGroups, slotDocs } = this.buffers;
+    const { weights, fieldGroups } = this;
+    let n = count;
+    for (let k = 0; k < list.length; k++) {
+      const posting = list[k]!;
+      const doc = posting >>> FIELD_BITS;
+      const field = posting & FIELD_MASK;
+      const had = best[doc]!;
+      if (had === 0) {
+        if (this.docTerms[doc] == null) continue;
+        slotDocs[n++] = doc;
+      }
+      fields[doc] = fields[doc]! | (1 << field);
+      inGroups[doc] = inGroups[doc]! | fieldGroups[field]!;
+      const w = weights[field]! * quality;
+      if (w > had) best[doc] = w;
+    }
+    return n;
   }
 }

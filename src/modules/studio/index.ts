@@ -4,7 +4,9 @@ import type { JobQueue } from '../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { Authenticator } from '../identity/index.ts';
+import type { ContentKey } from './media/cenc.ts';
 import type { X264Preset } from './media/encodeArgs.ts';
+import type { LadderMode } from './media/encodeTitle.ts';
 import { encodeVideoJob } from './jobs/encodeVideoJob.ts';
 import { studioMigrations } from './migrations.ts';
 import { studioRepository } from './repository.ts';
@@ -15,6 +17,7 @@ import { ENCODE_JOB } from './types.ts';
 export { studioMigrations, ENCODE_JOB };
 export { JobFailedError, type StudioService } from './service.ts';
 export type { Rendition, StudioJob, Video, VideoFiles } from './types.ts';
+export type { LadderMode, LadderReport } from './media/encodeTitle.ts';
 export { DEMO_VIDEO_KINDS, type DemoVideoKind } from './media/demoVideo.ts';
 export { makeDemoVideo } from './media/makeDemoVideo.ts';
 
@@ -28,17 +31,27 @@ export interface StudioModuleOptions {
   ffmpegPath: string;
   ffprobePath: string;
   encodePreset: X264Preset;
+  /** Ladder for uploads that do not choose one (default per-title). */
+  ladderMode?: LadderMode;
+  /** VMAF model file for per-title scoring; without one, PSNR. */
+  vmafModelPath?: string;
+  /** Largest rungs also encoded in VP9 (default 2). */
+  vp9Rungs?: number;
   log: Logger;
+  /** New uploads are encrypted unless they say otherwise. */
+  protectUploads?: boolean;
+  /** The title's content key (from playback's key store); needed to encrypt. */
+  contentKeyFor?: (titleId: string) => Promise<ContentKey>;
 }
 
 export function studioModule(o: StudioModuleOptions) {
   const repo = studioRepository(o.db);
-  const service: StudioService = studioService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog });
+  const service: StudioService = studioService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog, ...(o.protectUploads !== undefined ? { protectUploads: o.protectUploads } : {}) });
   return {
     service,
     routes: studioRoutes(service, o.auth, o.uploadMaxBytes),
     jobs: {
-      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log }),
+      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log, ladderMode: o.ladderMode ?? 'per-title', vmafModelPath: o.vmafModelPath, vp9Rungs: o.vp9Rungs ?? 2, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}) }),
     },
   };
 }

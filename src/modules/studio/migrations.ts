@@ -37,4 +37,10 @@ export const studioMigrations: NamedMigrations = {
         .execute();
     },
   },
+  '0402_studio_video_ladder': {
+    async up(db: Kysely<unknown>) {
+      // JSON: the per-title hull, the chosen rungs and their measured quality (LadderReport).
+      await db.schema.alterTable('videos').addColumn('ladder', 'text').execute();
+    },
+  },
 };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/index.ts';
+import type { LadderReport } from './media/encodeTitle.ts';
 import type { Rendition, VideoFiles, VideoStatus } from './types.ts';
 
 export type UploadRow = {
@@ -27,6 +28,8 @@ export type VideoRow = {
   height: number | null;
   renditions: string | null;
   files: string | null;
+  /** LadderReport as JSON; null until encoded (and for videos encoded before it existed). */
+  ladder?: string | null;
   error_code: string | null;
   created_at: string;
   updated_at: string;
@@ -46,11 +49,18 @@ export function studioRepository(base: Kysely<object>) {
       });
     },
     uploadByJob: (jobId: string) => db.selectFrom('uploads').selectAll().where('job_id', '=', jobId).executeTakeFirst(),
+    uploadByVideo: (videoId: string) => db.selectFrom('uploads').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
+    /** Newest first; every account's when `accountId` is null (admins). */
+    recentUploads: (accountId: string | null, limit: number) => {
+      let q = db.selectFrom('uploads').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
+      if (accountId !== null) q = q.where('account_id', '=', accountId);
+      return q.execute();
+    },
     videoById: (id: string) => db.selectFrom('videos').selectAll().where('id', '=', id).executeTakeFirst(),
-    markVideoReady: (id: string, v: { durationSec: number; width: number; height: number; renditions: Rendition[]; files: VideoFiles }) =>
+    markVideoReady: (id: string, v: { durationSec: number; width: number; height: number; renditions: Rendition[]; files: VideoFiles; ladder?: LadderReport }) =>
       db
         .updateTable('videos')
-        .set({ status: 'ready', duration_sec: v.durationSec, width: v.width, height: v.height, renditions: JSON.stringify(v.renditions), files: JSON.stringify(v.files), error_code: null, updated_at: nowIso() })
+        .set({ status: 'ready', duration_sec: v.durationSec, width: v.width, height: v.height, renditions: JSON.stringify(v.renditions), files: JSON.stringify(v.files), ladder: v.ladder ? JSON.stringify(v.ladder) : null, error_code: null, updated_at: nowIso() })
         .where('id', '=', id)
         .execute(),
     insertVideo: (row: VideoRow) => db.insertInto('videos').values(row).execute(),

@@ -23,6 +23,10 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
         if (file.fieldname !== 'file') throw invalid('unexpected_file_field', `Unexpected file field ${file.fieldname}; send the video as "file"`, file.fieldname);
         const titleId = fields.titleId;
         if (!titleId) throw invalid('title_required', 'titleId is required (send it before the file)', 'titleId');
+        const ladder = fields.ladder;
+        if (ladder !== undefined && ladder !== 'per-title' && ladder !== 'fixed') throw invalid('invalid_ladder', 'ladder must be per-title or fixed', 'ladder');
+        const protection = fields.protected;
+        if (protection !== undefined && protection !== 'true' && protection !== 'false') throw invalid('invalid_protected', 'protected must be true or false', 'protected');
         if (!looksLikeVideo(file.filename, file.mimetype)) throw unsupportedMedia('not_a_video_type', `${file.filename} (${file.mimetype}) is not a video file`);
         // Checked before any bytes are stored, so a refused upload leaves nothing behind.
         await service.checkTarget(caller.accountId, isAdmin, titleId, fields.episodeId);
@@ -31,6 +35,8 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
           isAdmin,
           titleId,
           episodeId: fields.episodeId ?? null,
+          ...(protection !== undefined ? { protected: protection === 'true' } : {}),
+          ...(ladder !== undefined ? { ladder } : {}),
           filename: file.filename,
           source: file.file,
           // Past the size limit the multipart stream just stops; the stored part must not be kept.
@@ -62,6 +68,16 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
       if (failure) throw failure;
       if (!result) throw invalid('file_required', 'file is required', 'file');
       return reply.status(202).send({ uploadId: result.uploadId, jobId: result.jobId, videoId: result.videoId });
+    });
+
+    app.get('/api/v1/studio/jobs', async (request) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      return { items: await service.uploads({ accountId: caller.accountId, isAdmin: caller.role === 'admin' }) };
+    });
+
+    app.get<{ Params: { videoId: string } }>('/api/v1/studio/videos/:videoId', async (request) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      return service.uploadedVideo(request.params.videoId, { accountId: caller.accountId, isAdmin: caller.role === 'admin' });
     });
 
     app.get<{ Params: { jobId: string } }>('/api/v1/studio/jobs/:jobId', async (request) => {

@@ -4,6 +4,7 @@ import { newId, nowIso } from '../../platform/db/index.ts';
 import type { JobQueue } from '../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
+import type { LadderMode } from './media/encodeTitle.ts';
 import type { StudioRepository, VideoRow } from './repository.ts';
 import { ENCODE_JOB, type EncodeJobPayload, type StudioJob, type Video } from './types.ts';
 
@@ -22,6 +23,10 @@ export interface IngestInput {
   episodeId?: string | null;
   filename: string;
   source: Readable | Buffer;
+  /** per-title or fixed ladder; default: the studio's ENCODE_LADDER setting. */
+  ladder?: LadderMode;
+  /** Encrypt the output (CENC); default: the studio's setting for new uploads. */
+  protected?: boolean;
   /** Called once the bytes are stored; throws if the source turned out incomplete (cut at a size limit). */
   assertComplete?: () => void;
 }
@@ -38,9 +43,10 @@ const toVideo = (r: VideoRow): Video => ({
   files: r.files ? JSON.parse(r.files) : null,
   errorCode: r.error_code,
   assetId: r.asset_id,
+  ladder: r.ladder ? JSON.parse(r.ladder) : null,
 });
 
-export function studioService(o: { repo: StudioRepository; objects: ObjectStore; queue: JobQueue; catalog: CatalogService }) {
+export function studioService(o: { repo: StudioRepository; objects: ObjectStore; queue: JobQueue; catalog: CatalogService; protectUploads?: boolean }) {
   return {
     /** Checks the target before any bytes are stored, so a refused upload leaves nothing behind. */
     async checkTarget(accountId: string, isAdmin: boolean, titleId: string, episodeId?: string | null): Promise<void> {
@@ -69,7 +75,7 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
         await o.objects.deletePrefix(`uploads/${uploadId}`);
         throw err;
       }
-      const payload: EncodeJobPayload = { uploadId, videoId, sourceKey, titleId: input.titleId, episodeId: input.episodeId ?? null };
+      const payload: EncodeJobPayload = { uploadId, videoId, sourceKey, titleId: input.titleId, episodeId: input.episodeId ?? null, ...(input.ladder ? { ladder: input.ladder } : {}), protected: input.protected ?? o.protectUploads ?? false };
       const now = nowIso();
       const jobId = newId();
       try {
@@ -124,6 +130,22 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
         if (job.status === 'failed') throw new JobFailedError(job);
         await new Promise((r) => setTimeout(r, pollMs));
       }
+    },
+
+    /** A partner's uploads (an admin's view: everyone's), newest first, each with its job. */
+    async uploads(caller: { accountId: string; isAdmin: boolean }, limit = 50): Promise<(StudioJob & { filename: string })[]> {
+      const rows = await o.repo.recentUploads(caller.isAdmin ? null : caller.accountId, limit);
+      const jobs = await Promise.all(rows.map((u) => this.job(u.job_id, caller).then((j) => ({ ...j, filename: u.filename }), () => undefined)));
+      return jobs.filter((j) => j !== undefined);
+    },
+
+    /** The encoded video of an upload, with its ladder report: for the partner who uploaded it, or an admin. */
+    async uploadedVideo(videoId: string, caller: { accountId: string; isAdmin: boolean }): Promise<Video> {
+      const upload = await o.repo.uploadByVideo(videoId);
+      const row = upload && (await o.repo.videoById(videoId));
+      if (!upload || !row) throw notFound('video_not_found', 'No such video');
+      if (!caller.isAdmin && upload.account_id !== caller.accountId) throw forbidden('not_your_video', 'This video belongs to another partner');
+      return toVideo(row);
     },
 
     async video(videoId: string): Promise<Video | undefined> {

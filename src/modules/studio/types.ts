@@ -1,3 +1,6 @@
+import type { LadderMode, LadderReport } from './media/encodeTitle.ts';
+import type { PackageProtection } from './media/encryptPackage.ts';
+
 export type VideoStatus = 'processing' | 'ready' | 'failed';
 
 export interface Rendition {
@@ -14,6 +17,8 @@ export interface VideoFiles {
   hls: string;
   poster: string | null;
   thumbnails: string[];
+  /** Set when the segments are encrypted (CENC): the key id and its pssh, for manifests and licences. */
+  protection?: PackageProtection;
 }
 
 export interface Video {
@@ -29,6 +34,8 @@ export interface Video {
   errorCode: string | null;
   /** The packaged output's id: its files live under `videos/<assetId>/`. */
   assetId: string;
+  /** How the ladder was chosen (per-title hull or fixed) and each rung's measured quality; null before it is encoded. */
+  ladder: LadderReport | null;
 }
 
 export interface StudioJob {
@@ -52,4 +59,8 @@ export interface EncodeJobPayload {
   sourceKey: string;
   titleId: string;
   episodeId: string | null;
+  /** Ladder mode chosen at upload; absent: the studio's ENCODE_LADDER setting. */
+  ladder?: LadderMode;
+  /** Encrypt the package with the title's content key (absent in jobs queued before protection existed: clear). */
+  protected?: boolean;
 }

@@ -7,7 +7,7 @@ import { viewingRoutes } from './routes.ts';
 import { type ViewingService, viewingService } from './service.ts';
 
 export { viewingMigrations, VIEWING_EVENTS };
-export type { ContinueWatchingItem, HistoryItem, ViewingService } from './service.ts';
+export type { ContinueWatchingItem, HistoryItem, ViewingService, ViewingSignals } from './service.ts';
 export { isFinished, resumePointSec } from './watchState.ts';
 
 export function viewingModule(o: { db: Kysely<object>; catalog: CatalogService; auth: Authenticator }): { service: ViewingService; routes: ReturnType<typeof viewingRoutes> } {
@@ -23,6 +23,8 @@ export function viewingModule(o: { db: Kysely<object>; catalog: CatalogService; 
     async titleExists(titleId) {
       return (await o.catalog.summariesOf([titleId])).length > 0;
     },
+    titlesFor: (titleIds, viewer) => o.catalog.summariesOf(titleIds, viewer),
   });
+  o.catalog.onChange(() => service.titlesChanged());
   return { service, routes: viewingRoutes(service, o.catalog, o.auth) };
 }

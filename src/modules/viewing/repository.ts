@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { appendEvents, type NewEvent } from '../../platform/events/index.ts';
-import { nowIso } from '../../platform/db/index.ts';
+import { type SqlEngine, engineOf, nowIso } from '../../platform/db/index.ts';
 import { type ProgressUpdate, isFinished, watchedBetween } from './watchState.ts';
 
 export type ProgressRow = {
@@ -36,10 +36,47 @@ type ViewingTables = {
 
 export const VIEWING_EVENTS = { progress: 'viewing.progress', completed: 'viewing.completed', rated: 'viewing.rated', listChanged: 'viewing.my_list_changed', historyRemoved: 'viewing.history_removed' } as const;
 
-const CHUNK = 200;
+type ColumnType = 'text' | 'real' | 'integer';
+const KEY_COLUMNS = { profile_id: 'text', video_id: 'text' } as const;
+const PROGRESS_COLUMNS = { ...KEY_COLUMNS, title_id: 'text', episode_id: 'text', position_sec: 'real', duration_sec: 'real', finished: 'integer', device_id: 'text', event_at: 'text', updated_at: 'text' } as const;
+const HISTORY_COLUMNS = { ...KEY_COLUMNS, title_id: 'text', episode_id: 'text', device_id: 'text', first_watched_at: 'text', last_watched_at: 'text', watched_sec: 'real', completed: 'integer' } as const;
+
+/**
+ * A batch of rows as one JSON parameter that a statement reads as the table `j`. The statement
+ * text stays the same whatever the batch size, so it is short to build and to parse; a multi-row
+ * VALUES list costs more in query building and parsing than the database spends writing it.
+ */
+function jsonTable<C extends Record<string, ColumnType>>(engine: SqlEngine, columns: C, rows: { [K in keyof C]: unknown }[]) {
+  const names = Object.keys(columns);
+  const json = JSON.stringify(rows);
+  return engine === 'postgres'
+    ? sql`jsonb_to_recordset(${json}::jsonb) as j(${sql.raw(names.map((c) => `${c} ${columns[c]}`).join(', '))})`
+    : sql`(select ${sql.raw(names.map((c) => `value ->> '$.${c}' as ${c}`).join(', '))} from json_each(${json})) as j`;
+}
 
 export function viewingRepository(base: Kysely<object>) {
   const db = base.withTables<ViewingTables>();
+  const engine = engineOf(base);
+
+  /**
+   * A transaction that reads and then writes. On SQLite it takes the write lock at BEGIN: one that
+   * began as a reader cannot become a writer once another process (a second API process, a worker)
+   * has committed in between, and fails at once whatever the busy timeout.
+   */
+  const readWriteTransaction = <T>(fn: (tx: Kysely<ViewingTables>) => Promise<T>): Promise<T> => {
+    if (engine === 'postgres') return db.transaction().execute(fn);
+    return db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (err) {
+        await sql`rollback`.execute(conn);
+        throw err;
+      }
+    });
+  };
 
   return {
     /**
@@ -47,62 +84,45 @@ export function viewingRepository(base: Kysely<object>) {
      * time), history with the time actually watched, and the events, together or not at all.
      */
     async writeProgressBatch(updates: ProgressUpdate[]): Promise<void> {
-      await db.transaction().execute(async (tx) => {
+      await readWriteTransaction(async (tx) => {
+        const keys = jsonTable(engine, KEY_COLUMNS, updates.map((u) => ({ profile_id: u.profileId, video_id: u.videoId })));
+        const existing = await sql<Pick<ProgressRow, 'profile_id' | 'video_id' | 'position_sec' | 'event_at' | 'finished'>>`
+          select p.profile_id, p.video_id, p.position_sec, p.event_at, p.finished
+          from ${keys} join viewing_progress p on p.profile_id = j.profile_id and p.video_id = j.video_id`.execute(tx);
+        const prev = new Map(existing.rows.map((r) => [`${r.profile_id}\u0000${r.video_id}`, r]));
+        const now = nowIso();
+        const progressRows: Omit<ProgressRow, 'dismissed'>[] = [];
+        const historyRows: HistoryRow[] = [];
         const events: NewEvent[] = [];
-        for (let i = 0; i < updates.length; i += CHUNK) {
-          const chunk = updates.slice(i, i + CHUNK);
-          const existing = await tx
-            .selectFrom('viewing_progress')
-            .select(['profile_id', 'video_id', 'position_sec', 'event_at', 'finished'])
-            .where((eb) => eb(eb.refTuple('profile_id', 'video_id'), 'in', chunk.map((u) => eb.tuple(u.profileId, u.videoId))))
-            .execute();
-          const prev = new Map(existing.map((r) => [`${r.profile_id}\u0000${r.video_id}`, r]));
-          const now = nowIso();
-          const progressRows: ProgressRow[] = [];
-          const historyRows: HistoryRow[] = [];
-          for (const u of chunk) {
-            const before = prev.get(`${u.profileId}\u0000${u.videoId}`);
-            const eventAt = nowIso(u.eventAt);
-            if (before && before.event_at > eventAt) continue;
-            const finished = isFinished(u.positionSec, u.durationSec);
-            const watched = watchedBetween(before && { positionSec: Number(before.position_sec), eventAt: Date.parse(before.event_at) }, u);
-            progressRows.push({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, position_sec: u.positionSec, duration_sec: u.durationSec, finished: finished ? 1 : 0, dismissed: 0, device_id: u.deviceId, event_at: eventAt, updated_at: now });
-            historyRows.push({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, device_id: u.deviceId, first_watched_at: eventAt, last_watched_at: eventAt, watched_sec: watched, completed: finished ? 1 : 0 });
-            events.push({ type: VIEWING_EVENTS.progress, key: u.profileId, payload: { profileId: u.profileId, videoId: u.videoId, titleId: u.titleId, episodeId: u.episodeId, positionSec: u.positionSec, durationSec: u.durationSec, deviceId: u.deviceId, eventAt } });
-            if (finished && !before?.finished) events.push({ type: VIEWING_EVENTS.completed, key: u.profileId, payload: { profileId: u.profileId, videoId: u.videoId, titleId: u.titleId, episodeId: u.episodeId, eventAt } });
-          }
-          if (progressRows.length === 0) continue;
-          // One statement per table per chunk; the WHERE keeps a concurrent writer from moving time backwards.
-          await tx
-            .insertInto('viewing_progress')
-            .values(progressRows)
-            .onConflict((oc) =>
-              oc
-                .columns(['profile_id', 'video_id'])
-                .doUpdateSet((eb) => ({
-                  position_sec: eb.ref('excluded.position_sec'),
-                  duration_sec: eb.ref('excluded.duration_sec'),
-                  finished: eb.ref('excluded.finished'),
-                  dismissed: 0,
-                  device_id: eb.ref('excluded.device_id'),
-                  event_at: eb.ref('excluded.event_at'),
-                  updated_at: eb.ref('excluded.updated_at'),
-                }))
-                .whereRef('viewing_progress.event_at', '<=', 'excluded.event_at'),
-            )
-            .execute();
-          await tx
-            .insertInto('viewing_history')
-            .values(historyRows)
-            .onConflict((oc) =>
-              oc.columns(['profile_id', 'video_id']).doUpdateSet((eb) => ({
-                device_id: eb.ref('excluded.device_id'),
-                last_watched_at: eb.ref('excluded.last_watched_at'),
-                watched_sec: eb('viewing_history.watched_sec', '+', eb.ref('excluded.watched_sec')),
-                completed: sql<number>`case when excluded.completed = 1 then 1 else viewing_history.completed end`,
-              })),
-            )
-            .execute();
+        for (const u of updates) {
+          const before = prev.get(`${u.profileId}\u0000${u.videoId}`);
+          const eventAt = nowIso(u.eventAt);
+          if (before && before.event_at > eventAt) continue;
+          const finished = isFinished(u.positionSec, u.durationSec);
+          const watched = watchedBetween(before && { positionSec: Number(before.position_sec), eventAt: Date.parse(before.event_at) }, u);
+          progressRows.push({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, position_sec: u.positionSec, duration_sec: u.durationSec, finished: finished ? 1 : 0, device_id: u.deviceId, event_at: eventAt, updated_at: now });
+          historyRows.push({ profile_id: u.profileId, video_id: u.videoId, title_id: u.titleId, episode_id: u.episodeId, device_id: u.deviceId, first_watched_at: eventAt, last_watched_at: eventAt, watched_sec: watched, completed: finished ? 1 : 0 });
+          events.push({ type: VIEWING_EVENTS.progress, key: u.profileId, payload: { profileId: u.profileId, videoId: u.videoId, titleId: u.titleId, episodeId: u.episodeId, positionSec: u.positionSec, durationSec: u.durationSec, deviceId: u.deviceId, eventAt } });
+          if (finished && !before?.finished) events.push({ type: VIEWING_EVENTS.completed, key: u.profileId, payload: { profileId: u.profileId, videoId: u.videoId, titleId: u.titleId, episodeId: u.episodeId, eventAt } });
+        }
+        if (progressRows.length > 0) {
+          // The WHERE keeps a concurrent writer (another process) from moving time backwards.
+          await sql`
+            insert into viewing_progress (profile_id, video_id, title_id, episode_id, position_sec, duration_sec, finished, dismissed, device_id, event_at, updated_at)
+            select profile_id, video_id, title_id, episode_id, position_sec, duration_sec, finished, 0, device_id, event_at, updated_at
+            from ${jsonTable(engine, PROGRESS_COLUMNS, progressRows)} where true
+            on conflict (profile_id, video_id) do update set
+              position_sec = excluded.position_sec, duration_sec = excluded.duration_sec, finished = excluded.finished, dismissed = 0,
+              device_id = excluded.device_id, event_at = excluded.event_at, updated_at = excluded.updated_at
+            where viewing_progress.event_at <= excluded.event_at`.execute(tx);
+          await sql`
+            insert into viewing_history (profile_id, video_id, title_id, episode_id, device_id, first_watched_at, last_watched_at, watched_sec, completed)
+            select profile_id, video_id, title_id, episode_id, device_id, first_watched_at, last_watched_at, watched_sec, completed
+            from ${jsonTable(engine, HISTORY_COLUMNS, historyRows)} where true
+            on conflict (profile_id, video_id) do update set
+              device_id = excluded.device_id, last_watched_at = excluded.last_watched_at,
+              watched_sec = viewing_history.watched_sec + excluded.watched_sec,
+              completed = case when excluded.completed = 1 then 1 else viewing_history.completed end`.execute(tx);
         }
         await appendEvents(tx as unknown as Kysely<object>, events);
       });
@@ -177,6 +197,20 @@ export function viewingRepository(base: Kysely<object>) {
             .execute();
         await appendEvents(tx as unknown as Kysely<object>, [{ type: VIEWING_EVENTS.rated, key: profileId, payload: { profileId, titleId, rating } }]);
       });
+    },
+
+    /** What the recommender learns from: one profile's (or, without one, every profile's) progress, ratings and list. */
+    async signalRows(profileId?: string) {
+      let progress = db.selectFrom('viewing_progress').select(['profile_id', 'title_id', 'episode_id', 'position_sec', 'duration_sec', 'finished', 'event_at']);
+      let ratings = db.selectFrom('ratings').select(['profile_id', 'title_id', 'rating', 'rated_at']);
+      let list = db.selectFrom('my_list').select(['profile_id', 'title_id', 'added_at']);
+      if (profileId !== undefined) {
+        progress = progress.where('profile_id', '=', profileId);
+        ratings = ratings.where('profile_id', '=', profileId);
+        list = list.where('profile_id', '=', profileId);
+      }
+      const [p, r, l] = await Promise.all([progress.execute(), ratings.execute(), list.execute()]);
+      return { progress: p, ratings: r, list: l };
     },
 
     ratingOf: async (profileId: string, titleId: string) =>

@@ -4,6 +4,13 @@ import type { Authenticator } from '../identity/index.ts';
 import { toCsv } from './csv.ts';
 import type { ProgressInput, ViewingService } from './service.ts';
 
+/**
+ * Every player sends progress every few seconds and every home page reads Continue Watching: a
+ * log line per request would cost more than the request. Their failures are still logged, and
+ * metrics count every request.
+ */
+const HOT_ROUTE_LOG_LEVEL = 'warn';
+
 const titleParam = { type: 'object', required: ['titleId'], properties: { titleId: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
 
 export function viewingRoutes(service: ViewingService, catalog: CatalogService, auth: Authenticator) {
@@ -11,6 +18,7 @@ export function viewingRoutes(service: ViewingService, catalog: CatalogService, 
     app.post<{ Body: ProgressInput }>(
       '/api/v1/progress',
       {
+        logLevel: HOT_ROUTE_LOG_LEVEL,
         schema: {
           body: {
             type: 'object',
@@ -33,12 +41,9 @@ export function viewingRoutes(service: ViewingService, catalog: CatalogService, 
       },
     );
 
-    app.get('/api/v1/continue-watching', async (request) => {
+    app.get('/api/v1/continue-watching', { logLevel: HOT_ROUTE_LOG_LEVEL }, async (request) => {
       const caller = await auth.profile(request);
-      const items = await service.continueWatching(caller.profile.id);
-      const titles = new Map((await catalog.summariesOf(items.map((i) => i.titleId), viewerOf(caller))).map((t) => [t.id, t]));
-      // Titles the profile may no longer see (rating, region) drop out of the row.
-      return { items: items.flatMap((i) => (titles.has(i.titleId) ? [{ ...i, title: titles.get(i.titleId)! }] : [])) };
+      return { items: await service.continueWatchingRow(caller.profile.id, viewerOf(caller)!) };
     });
 
     app.delete<{ Params: { titleId: string } }>('/api/v1/continue-watching/:titleId', { schema: { params: titleParam } }, async (request, reply) => {

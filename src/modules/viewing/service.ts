@@ -1,6 +1,8 @@
 import { invalid, notFound } from '../../platform/errors.ts';
 import { type GroupCommit, groupCommit } from '../../platform/groupCommit.ts';
 import { decodeCursor, encodeCursor } from '../../platform/pagination.ts';
+import type { CatalogViewer, TitleSummary } from '../catalog/index.ts';
+import { profileCache } from './profileCache.ts';
 import type { HistoryRow, ProgressRow, ViewingRepository } from './repository.ts';
 import { type EpisodeRef, type ProgressUpdate, isFinished, isStarted, newerUpdate, nextEpisode, progressShare, resumePointSec } from './watchState.ts';
 
@@ -32,7 +34,11 @@ export interface VideoLocator {
   locate(videoId: string): Promise<{ titleId: string; episodeId: string | null; durationSec: number | null } | undefined>;
   episodesOf(titleId: string): Promise<EpisodeRef[]>;
   titleExists(titleId: string): Promise<boolean>;
+  /** Summaries of the titles this viewer may see now, in the order asked for. */
+  titlesFor(titleIds: string[], viewer: CatalogViewer): Promise<TitleSummary[]>;
 }
+
+export type ContinueWatchingRowItem = ContinueWatchingItem & { title: TitleSummary };
 
 export interface ProgressInput {
   videoId: string;
@@ -54,7 +60,26 @@ const toHistoryItem = (r: HistoryRow): HistoryItem => ({
   completed: Boolean(r.completed),
 });
 
+/** What viewers did, as the recommender reads it: a play per video (position of duration), ratings, My List. */
+export interface ViewingSignals {
+  plays: { profileId: string; titleId: string; episodeId: string | null; progress: number; finished: boolean; at: string }[];
+  ratings: { profileId: string; titleId: string; rating: number; at: string }[];
+  myList: { profileId: string; titleId: string; at: string }[];
+}
+
+const toSignals = (rows: Awaited<ReturnType<ViewingRepository['signalRows']>>): ViewingSignals => ({
+  plays: rows.progress.map((r) => ({ profileId: r.profile_id, titleId: r.title_id, episodeId: r.episode_id, progress: progressShare(Number(r.position_sec), Number(r.duration_sec)), finished: Boolean(r.finished), at: r.event_at })),
+  ratings: rows.ratings.map((r) => ({ profileId: r.profile_id, titleId: r.title_id, rating: Number(r.rating), at: r.rated_at })),
+  myList: rows.list.map((r) => ({ profileId: r.profile_id, titleId: r.title_id, at: r.added_at })),
+});
+
 const CW_LIMIT = 20;
+/**
+ * How long a cached Continue Watching row may be kept. The profile's own changes and title changes
+ * made through this process drop it at once; this bounds the rest: licensing windows that open or
+ * close with the clock, and changes that went through another API process.
+ */
+const CW_CACHE_TTL_MS = 5_000;
 
 export function viewingService(repo: ViewingRepository, videos: VideoLocator, clock: () => number = Date.now) {
   // Videos don't move between titles once published: a bounded memo spares a catalog read per update.
@@ -71,8 +96,12 @@ export function viewingService(repo: ViewingRepository, videos: VideoLocator, cl
   };
 
   // Continue Watching is read far more often than it changes; a profile's own writes invalidate it.
-  const cwCache = new Map<string, ContinueWatchingItem[]>();
-  const invalidate = (profileId: string) => cwCache.delete(profileId);
+  const cwCache = profileCache<ContinueWatchingItem[]>({ maxProfiles: 100_000, ttlMs: CW_CACHE_TTL_MS, clock });
+  const cwRows = profileCache<ContinueWatchingRowItem[]>({ maxProfiles: 100_000, ttlMs: CW_CACHE_TTL_MS, clock });
+  const invalidate = (profileId: string) => {
+    cwCache.forget(profileId);
+    cwRows.forget(profileId);
+  };
 
   const writer: GroupCommit<ProgressUpdate> = groupCommit<ProgressUpdate>({
     keyOf: (u) => `${u.profileId}\u0000${u.videoId}`,
@@ -82,7 +111,7 @@ export function viewingService(repo: ViewingRepository, videos: VideoLocator, cl
       for (const u of batch) invalidate(u.profileId);
     },
     maxBatch: 1000,
-    maxDelayMs: 2,
+    maxDelayMs: 0,
   });
 
   const buildContinueWatching = async (profileId: string): Promise<ContinueWatchingItem[]> => {
@@ -103,6 +132,8 @@ export function viewingService(repo: ViewingRepository, videos: VideoLocator, cl
     }
     return items;
   };
+
+  const continueWatchingOf = (profileId: string) => cwCache.get(profileId, '', () => buildContinueWatching(profileId));
 
   return {
     /** Resolves once the update is committed: a 202 after this survives a crash. */
@@ -135,13 +166,22 @@ export function viewingService(repo: ViewingRepository, videos: VideoLocator, cl
 
     /** Started (past 5%) and unfinished, or the next episode after a finished one; newest first. */
     async continueWatching(profileId: string, limit = CW_LIMIT): Promise<ContinueWatchingItem[]> {
-      let items = cwCache.get(profileId);
-      if (!items) {
-        items = await buildContinueWatching(profileId);
-        cwCache.set(profileId, items);
-        if (cwCache.size > 100_000) cwCache.delete(cwCache.keys().next().value!);
-      }
-      return items.slice(0, limit);
+      return (await continueWatchingOf(profileId)).slice(0, limit);
+    },
+
+    /** The Continue Watching row with each title as this viewer may see it; titles it may no longer see (rating, region) drop out. */
+    continueWatchingRow(profileId: string, viewer: CatalogViewer): Promise<ContinueWatchingRowItem[]> {
+      return cwRows.get(profileId, `${viewer.maxMaturityRating}\u0000${viewer.country}`, async () => {
+        const items = await continueWatchingOf(profileId);
+        const titles = new Map((await videos.titlesFor(items.map((i) => i.titleId), viewer)).map((t) => [t.id, t]));
+        return items.flatMap((i) => (titles.has(i.titleId) ? [{ ...i, title: titles.get(i.titleId)! }] : []));
+      });
+    },
+
+    /** A title changed (episodes, artwork, licensing): rows built from it are stale. */
+    titlesChanged(): void {
+      cwCache.clear();
+      cwRows.clear();
     },
 
     async dismiss(profileId: string, titleId: string): Promise<void> {
@@ -200,6 +240,18 @@ export function viewingService(repo: ViewingRepository, videos: VideoLocator, cl
     },
 
     ratingOf: (profileId: string, titleId: string) => repo.ratingOf(profileId, titleId),
+
+    /** One profile's plays, ratings and list, for the recommender; pending progress is written first. */
+    async signals(profileId: string): Promise<ViewingSignals> {
+      await writer.flush();
+      return toSignals(await repo.signalRows(profileId));
+    },
+
+    /** Every profile's plays, ratings and list, for training. */
+    async allSignals(): Promise<ViewingSignals> {
+      await writer.flush();
+      return toSignals(await repo.signalRows());
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type KyselyPlugin, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 
 export type SqlEngine = 'sqlite' | 'postgres';
@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   postgresUrl?: string;
   /** PostgreSQL schema to use (tests isolate themselves in a schema of their own). */
   postgresSchema?: string;
+  /** Kysely plugins for every query (the chaos facility slows the database through one). */
+  plugins?: KyselyPlugin[];
 }
 
 export function openDatabase(opts: DatabaseOptions): Database {
@@ -32,7 +34,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
       max: 10,
       ...(opts.postgresSchema ? { options: `-c search_path=${opts.postgresSchema}` } : {}),
     });
-    const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }), plugins: opts.plugins ?? [] });
     return {
       db,
       engine: 'postgres',
@@ -47,7 +49,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<object>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<object>({ dialect: new SqliteDialect({ database: sqlite }), plugins: opts.plugins ?? [] });
   return {
     db,
     engine: 'sqlite',

@@ -11,7 +11,9 @@ export async function migrateToLatest(db: Kysely<object>, ...sets: NamedMigratio
       all[name] = migration;
     }
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => all } });
+  // Modules number their migrations in their own ranges, so a database made by an older version
+  // may already have a higher-numbered migration than a module's new one: run those too.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -24,7 +24,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
     if (err instanceof DomainError) {
       if (err.details.retryAfterSec !== undefined) reply.header('retry-after', String(err.details.retryAfterSec));
-      return reply.status(STATUS[err.kind]).send(body(err.code, err.message, err.details.field));
+      const sent = body(err.code, err.message, err.details.field);
+      return reply.status(STATUS[err.kind]).send(err.details.extra ? { error: { ...err.details.extra, ...sent.error } } : sent);
     }
     if (err.validation) {
       const first = err.validation[0];

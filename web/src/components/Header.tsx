@@ -26,6 +26,7 @@ function optionsOf(s: Suggestions | null, q: string): Option[] {
   ];
 }
 import { isAdmin } from '../pages/experimentsData';
+import { canUseStudio } from '../pages/studioData';
 
 export function Header() {
   const { profile } = useSession();
@@ -151,8 +152,18 @@ export function Header() {
           My List
         </Link>
         {isAdmin() && (
-          <Link href="/experiments" className={path.startsWith('/experiments') ? 'active' : ''}>
-            Experiments
+          <>
+            <Link href="/experiments" className={path.startsWith('/experiments') ? 'active' : ''}>
+              Experiments
+            </Link>
+            <Link href="/ops" className={path === '/ops' ? 'active' : ''}>
+              Operations
+            </Link>
+          </>
+        )}
+        {canUseStudio() && (
+          <Link href="/studio" className={path.startsWith('/studio') ? 'active' : ''}>
+            Studio
           </Link>
         )}
       </nav>

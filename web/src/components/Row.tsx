@@ -9,6 +9,17 @@ const cardKey = (item: TitleSummary) => `${item.id}:${item.videoId ?? ''}`;
 
 export function Row({ row }: { row: HomeRow }) {
   if (row.kind === 'continue_watching') return <ContinueRow row={row} />;
+  if (row.kind === 'top10') {
+    return (
+      <RowFrame
+        row={row}
+        items={row.items}
+        render={(item) => (
+          <TitleCard key={cardKey(item)} item={item} badge={'rank' in item && item.rank ? <span className="top10-rank" data-testid="top10-rank">{(item as { rank: number }).rank}</span> : undefined} />
+        )}
+      />
+    );
+  }
   return <RowFrame row={row} items={row.items} render={(item) => <TitleCard key={cardKey(item)} item={item} />} />;
 }
 
@@ -21,7 +32,7 @@ function RowFrame({ row, items, render }: { row: HomeRow; items: TitleSummary[];
   if (items.length === 0) return null;
   return (
     <section className="row" data-testid="home-row" data-kind={row.kind} data-row-id={row.id}>
-      <h2>{row.title}</h2>
+      <h2 title={row.reason}>{row.title}</h2>
       <div className="row-viewport">
         <button className="row-arrow left" aria-label={`Scroll ${row.title} left`} onClick={() => scroll(-1)}>
           <ChevronLeftIcon />

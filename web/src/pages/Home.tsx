@@ -3,19 +3,25 @@ import { errorMessage } from '../api';
 import { Billboard } from '../components/Billboard';
 import { Row } from '../components/Row';
 import { ErrorView, Loading } from '../components/Status';
+import { Onboarding } from '../components/Onboarding';
 import { loadHome } from '../home';
 import type { HomeRow } from '../types';
 import '../styles/home.css';
 
 export default function Home() {
   const [rows, setRows] = useState<HomeRow[] | null>(null);
+  const [onboarding, setOnboarding] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const load = () => {
     setError(null);
     let live = true;
     loadHome()
-      .then((r) => live && setRows(r))
+      .then((home) => {
+        if (!live) return;
+        setRows(home.rows);
+        setOnboarding(home.onboarding);
+      })
       .catch((e) => live && setError(errorMessage(e)));
     return () => {
       live = false;
@@ -32,6 +38,7 @@ export default function Home() {
       </ErrorView>
     );
   if (!rows) return <Loading />;
+  if (onboarding) return <Onboarding onDone={load} onSkip={() => setOnboarding(false)} />;
   if (rows.length === 0)
     return (
       <div className="page">

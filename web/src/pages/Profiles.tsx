@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api';
 import { selectProfile, signOut } from '../auth';
 import { Avatar } from '../components/Avatar';
+import { DeviceList } from '../components/DeviceList';
 import { TextField } from '../components/Field';
 import { ErrorView, Loading } from '../components/Status';
 import { useApiForm } from '../forms';
@@ -116,6 +117,8 @@ export default function Profiles() {
           {form.busy ? 'Creating…' : 'Create'}
         </button>
       </form>
+
+      <DeviceList />
 
       <button className="btn btn-link" data-testid="sign-out" onClick={() => void signOut()}>
         Sign out

@@ -1,8 +1,11 @@
 import { api } from '../api';
 import { deviceId } from '../device';
+import { session } from '../session';
 import type { PlaybackStart } from '../types';
 import { detectCapabilities } from './capabilities';
 import { isShakaError, shakaHttpStatus, toPlayerError, UNSUPPORTED, type PlayerError } from './errors';
+import { reportFailovers } from './failover';
+import { QoeTracker } from './qoe';
 import { Reporter } from './reporter';
 import { loadShaka, type ShakaError, type ShakaPlayer } from './shaka';
 
@@ -37,6 +40,10 @@ export class PlaybackController {
   private wantPlay = false;
   private destroyed = false;
   private lastRenew = 0;
+  private playbackId = '';
+  private qoe: QoeTracker | null = null;
+  /** The current session's licence details (renewed sessions get a new token). */
+  private drm: PlaybackStart['drm'] | undefined;
   private readonly unbind: (() => void)[] = [];
 
   constructor(
@@ -47,12 +54,14 @@ export class PlaybackController {
 
   async start(): Promise<void> {
     try {
+      this.qoe = new QoeTracker(this.videoId);
       // Fetch the player code and open the playback session in parallel.
       const shakaP = loadShaka();
       const pbP = this.requestPlayback();
       const [shaka, pb] = await Promise.all([shakaP, pbP]);
       if (this.destroyed) return;
       if (!shaka.Player.isBrowserSupported()) return this.fail(UNSUPPORTED);
+      this.playbackId = pb.playbackId;
 
       this.reporter = new Reporter(this.videoId, pb.playbackId, {
         position: () => this.video.currentTime,
@@ -79,9 +88,16 @@ export class PlaybackController {
       window.__marqueePlayer = player;
       this.on.player(player);
       player.addEventListener('error', (ev) => this.onShakaError((ev as unknown as { detail: ShakaError }).detail));
-      player.addEventListener('buffering', (ev) => this.on.buffering(Boolean((ev as unknown as { buffering: boolean }).buffering)));
+      player.addEventListener('buffering', (ev) => {
+        const buffering = Boolean((ev as unknown as { buffering: boolean }).buffering);
+        this.qoe?.buffering(buffering);
+        this.on.buffering(buffering);
+      });
+      player.addEventListener('adaptation', () => this.qoe?.adaptation());
       this.bindVideo();
       this.applyLimits(pb);
+      this.applyDrm(shaka, player, pb);
+      reportFailovers(shaka, player, () => this.playbackId);
 
       const url = pb.manifests.dash ?? pb.manifests.hls;
       if (!url) throw new Error('The server returned no manifest for this video.');
@@ -90,6 +106,7 @@ export class PlaybackController {
       // "ready" means the first frame at the start position is decoded, so Play starts at once.
       await this.firstFrame();
       if (this.destroyed) return;
+      this.qoe.firstFrame();
       // Finished last time: start over rather than at the credits.
       if (resume && Number.isFinite(this.video.duration) && this.video.duration - resume < RESTART_NEAR_END_SEC) {
         this.video.currentTime = 0;
@@ -133,6 +150,7 @@ export class PlaybackController {
       if (this.video.currentTime > 0) void r.progress({ keepalive: true, force: true });
       void r.stop({ keepalive: opts.keepalive ?? true });
     }
+    this.qoe?.send(this.player, this.playbackId, { keepalive: opts.keepalive ?? true });
     if (window.__marqueePlayer === this.player) delete window.__marqueePlayer;
     this.on.player(null);
     const p = this.player;
@@ -146,6 +164,23 @@ export class PlaybackController {
     if (this.player && typeof maxHeight === 'number' && maxHeight > 0) {
       this.player.configure({ restrictions: { maxHeight } });
     }
+  }
+
+  /**
+   * Protected titles: ClearKey licences come from our licence endpoint, which wants the session's
+   * licence token (a header, never the URL) and the viewer's bearer token.
+   */
+  private applyDrm(shaka: Awaited<ReturnType<typeof import('./shaka').loadShaka>>, player: ShakaPlayer, pb: PlaybackStart): void {
+    this.drm = pb.drm;
+    if (!pb.drm) return;
+    player.configure({ drm: { servers: { [pb.drm.keySystem]: pb.drm.licenseUrl } } });
+    player.getNetworkingEngine()?.registerRequestFilter((type, request) => {
+      if (type !== shaka.net.NetworkingEngine.RequestType.LICENSE || !this.drm) return;
+      request.headers[this.drm.header] = this.drm.token;
+      request.headers['Content-Type'] = 'application/json';
+      const token = session.get().profileToken;
+      if (token) request.headers.Authorization = `Bearer ${token}`;
+    });
   }
 
   private firstFrame(timeoutMs = 10_000): Promise<void> {
@@ -181,6 +216,7 @@ export class PlaybackController {
     if (this.destroyed || this.state === 'error') return;
     this.state = 'error';
     this.wantPlay = false;
+    this.qoe?.failed(e.code ?? e.kind);
     this.on.state('error');
     this.on.error(e);
   }
@@ -204,7 +240,9 @@ export class PlaybackController {
       const url = pb.manifests.dash ?? pb.manifests.hls;
       if (this.destroyed || !this.player || !url) return;
       this.reporter?.setPlaybackId(pb.playbackId);
+      this.playbackId = pb.playbackId;
       this.applyLimits(pb);
+      this.drm = pb.drm;
       await this.player.load(url, at);
       if (wasPlaying) this.play();
     } catch (e) {

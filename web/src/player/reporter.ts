@@ -1,7 +1,8 @@
 import { api, ApiError } from '../api';
 
 const PROGRESS_EVERY_MS = 5_000;
-const HEARTBEAT_EVERY_MS = 30_000;
+// The server frees a silent stream's screen after 45 s: beat well inside that.
+const HEARTBEAT_EVERY_MS = 15_000;
 
 export interface ReporterSource {
   position(): number;

@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import { type JobHandler, PermanentJobError } from '../../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../../platform/objects/index.ts';
 import type { CatalogService } from '../../catalog/index.ts';
+import type { ContentKey } from '../media/cenc.ts';
 import type { X264Preset } from '../media/encodeArgs.ts';
-import { encodeVideo } from '../media/encodeTitle.ts';
+import { encryptPackage } from '../media/encryptPackage.ts';
+import { encodeVideo, type LadderMode } from '../media/encodeTitle.ts';
 import { isMediaRejectedError } from '../media/mediaRejectedError.ts';
 import type { StudioRepository } from '../repository.ts';
 import { assetPrefix } from '../service.ts';
@@ -20,10 +22,19 @@ export interface EncodeJobDeps {
   ffprobePath: string;
   preset: X264Preset;
   log: Logger;
+  /** For uploads that do not choose (see EncodeJobPayload.ladder). */
+  ladderMode: LadderMode;
+  vmafModelPath: string | undefined;
+  /** Largest rungs that also get VP9. */
+  vp9Rungs: number;
+  contentKeyFor?: (titleId: string) => Promise<ContentKey>;
 }
 
-// Share of the job's progress bar each stage takes; encoding dominates.
-const STAGE_SPAN = { probe: [0, 0.02], encode: [0.02, 0.9], images: [0.9, 0.95], publish: [0.95, 1] } as const;
+// Share of the job's progress bar each stage takes; encoding dominates. Per-title analysis
+// (trial encodes and their scoring) takes about as long as the ladder itself.
+type Stage = 'probe' | 'analyse' | 'encode' | 'score' | 'images' | 'publish';
+const FIXED_SPAN: Record<Stage, readonly [number, number]> = { probe: [0, 0.02], analyse: [0.02, 0.02], encode: [0.02, 0.9], score: [0.9, 0.9], images: [0.9, 0.95], publish: [0.95, 1] };
+const PER_TITLE_SPAN: Record<Stage, readonly [number, number]> = { probe: [0, 0.02], analyse: [0.02, 0.4], encode: [0.4, 0.85], score: [0.85, 0.9], images: [0.9, 0.95], publish: [0.95, 1] };
 
 /**
  * Probe, encode the ladder, package, upload, publish. Idempotent: a retry or a pick-up after a
@@ -33,8 +44,10 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
   return async (raw, ctx) => {
     const p = raw as EncodeJobPayload;
     const scratch = await mkdtemp(join(tmpdir(), 'marquee-encode-'));
-    const report = (stage: keyof typeof STAGE_SPAN, fraction: number) => {
-      const [from, to] = STAGE_SPAN[stage];
+    const ladderMode = p.ladder ?? d.ladderMode;
+    const span = ladderMode === 'per-title' ? PER_TITLE_SPAN : FIXED_SPAN;
+    const report = (stage: Stage, fraction: number) => {
+      const [from, to] = span[stage];
       return ctx.reportProgress(stage, from + (to - from) * Math.max(0, Math.min(1, fraction)));
     };
     let lastReport = 0;
@@ -49,6 +62,11 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
         sourcePath,
         outDir,
         preset: d.preset,
+        ladderMode,
+        vmafModelPath: d.vmafModelPath,
+        // Our CENC packager encrypts VP9 samples whole, not in the VP9 subsample layout browsers
+        // expect, so a protected title stays H.264-only until that layout is written.
+        vp9Rungs: p.protected ? 0 : d.vp9Rungs,
         signal: ctx.signal,
         onProgress: (stage, fraction) => {
           // Progress lines arrive many times a second; the lease needs far fewer writes.
@@ -58,14 +76,18 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
           report(stage, fraction).catch((err: unknown) => d.log.warn({ err }, 'progress report failed'));
         },
       });
+      if (encoded.ladder.note) d.log.warn({ videoId: p.videoId }, `per-title analysis: ${encoded.ladder.note}`);
       await report('publish', 0);
+      if (p.protected && !d.contentKeyFor) throw new PermanentJobError('protection_unavailable', 'This upload asks for encryption but no key store is configured');
+      const protection = p.protected && d.contentKeyFor ? await encryptPackage(outDir, await d.contentKeyFor(p.titleId)) : undefined;
       await d.objects.putDirectory(assetPrefix(p.videoId), outDir);
       await d.repo.markVideoReady(p.videoId, {
         durationSec: encoded.durationSec,
         width: encoded.width,
         height: encoded.height,
         renditions: encoded.renditions,
-        files: { dash: encoded.files.dash, hls: encoded.files.hls, poster: encoded.files.poster ?? null, thumbnails: encoded.files.thumbnails },
+        ladder: encoded.ladder,
+        files: { dash: encoded.files.dash, hls: encoded.files.hls, poster: encoded.files.poster ?? null, thumbnails: encoded.files.thumbnails, ...(protection ? { protection } : {}) },
       });
       const poster = encoded.files.poster ? await readFile(join(outDir, encoded.files.poster)) : undefined;
       await d.catalog.attachVideo({ titleId: p.titleId, episodeId: p.episodeId, videoId: p.videoId, durationSec: encoded.durationSec, ...(poster ? { poster } : {}) });

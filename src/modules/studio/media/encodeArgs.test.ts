@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ladderArgs, outputFps, type LadderArgsInput } from './encodeArgs.ts';
-import { chooseLadder } from './ladder.ts';
+import { adaptationSets, ladderArgs, outputFps, type LadderArgsInput } from './encodeArgs.ts';
+import { fixedLadder, withSecondCodec } from './ladder.ts';
 
 /** The value following `flag` (the first occurrence). */
 function valueOf(args: string[], flag: string): string | undefined {
@@ -16,7 +16,7 @@ function allValuesOf(args: string[], flag: string): string[] {
 const base: LadderArgsInput = {
   input: '/data/in.mp4',
   outDir: '/data/out',
-  rungs: chooseLadder({ width: 1280, height: 720 }),
+  rungs: fixedLadder({ width: 1280, height: 720 }),
   durationSec: 32,
   fps: 25,
   hasAudio: true,
@@ -31,7 +31,7 @@ test('ladderArgs: one decode split into one scaled, yuv420p branch per rung', as
   ];
   for (const [name, source] of cases) {
     await t.test(name, () => {
-      const rungs = chooseLadder(source);
+      const rungs = fixedLadder(source);
       const args = ladderArgs({ ...base, rungs });
       assert.equal(allValuesOf(args, '-i').length, 1, 'the source is opened once');
       const filter = valueOf(args, '-filter_complex')!;
@@ -44,7 +44,7 @@ test('ladderArgs: one decode split into one scaled, yuv420p branch per rung', as
         assert.equal(valueOf(args, `-bufsize:v:${i}`), `${r.bufsizeKbps}k`);
       });
       assert.deepEqual(allValuesOf(args, '-map'), [...rungs.map((_, i) => `[v${i}]`), '0:a:0']);
-      assert.equal(valueOf(args, '-c:v'), 'libx264');
+      rungs.forEach((_, i) => assert.equal(valueOf(args, `-c:v:${i}`), 'libx264'));
       assert.equal(valueOf(args, '-pix_fmt'), 'yuv420p');
     });
   }
@@ -107,8 +107,9 @@ test('ladderArgs: CMAF via the dash muxer with an HLS master over the same segme
   assert.equal(valueOf(args, '-progress'), 'pipe:1');
   assert.ok(args.includes('-nostats') && args.includes('-nostdin'));
   assert.equal(args.at(-1), '/data/out/manifest.mpd');
-  assert.equal(valueOf(args, '-preset'), 'veryfast');
-  assert.equal(valueOf(args, '-crf'), '23', 'capped CRF');
+  assert.equal(valueOf(args, '-dash_segment_type'), 'mp4', 'VP9 in fragmented MP4 too, not WebM');
+  assert.equal(valueOf(args, '-preset:v:0'), 'veryfast');
+  assert.equal(valueOf(args, '-crf:v:0'), '23', 'capped CRF');
 });
 
 test('ladderArgs: audio is encoded once as AAC stereo 128k, or left out', async (t) => {
@@ -133,12 +134,51 @@ test('ladderArgs: audio is encoded once as AAC stereo 128k, or left out', async 
 
 test('ladderArgs: options', () => {
   const args = ladderArgs({ ...base, preset: 'superfast', crf: 20, videoStreamIndex: 2, audioStreamIndex: 5, threadsPerRung: 2 });
-  assert.equal(valueOf(args, '-preset'), 'superfast');
-  assert.equal(valueOf(args, '-crf'), '20');
+  assert.equal(valueOf(args, '-preset:v:0'), 'superfast');
+  assert.equal(valueOf(args, '-crf:v:0'), '20');
   assert.match(valueOf(args, '-filter_complex')!, /^\[0:2\]split=/);
   assert.ok(allValuesOf(args, '-map').includes('0:5'));
   assert.equal(valueOf(args, '-threads:v'), '2');
   assert.equal(ladderArgs(base).includes('-threads:v'), false);
+});
+
+test('ladderArgs: a per-title rung brings its own CRF', () => {
+  const rungs = fixedLadder({ width: 1280, height: 720 }).map((r, i) => ({ ...r, crf: 20 + i }));
+  const args = ladderArgs({ ...base, rungs });
+  rungs.forEach((r, i) => assert.equal(valueOf(args, `-crf:v:${i}`), String(r.crf)));
+});
+
+test('ladderArgs: VP9 rungs get libvpx-vp9 (good, cpu-used 4), their own adaptation set, and no x264 options', () => {
+  const rungs = withSecondCodec(fixedLadder({ width: 1280, height: 720 }), 2);
+  const h264 = rungs.filter((r) => (r.codec ?? 'h264') === 'h264');
+  const vp9 = rungs.filter((r) => r.codec === 'vp9');
+  assert.equal(vp9.length, 2);
+  assert.deepEqual(vp9.map((r) => r.height), [720, 480], 'the two largest rungs');
+  assert.deepEqual(rungs.slice(0, h264.length), h264, 'H.264 rungs keep their places');
+  const args = ladderArgs({ ...base, rungs });
+  rungs.forEach((r, i) => {
+    const isVp9 = r.codec === 'vp9';
+    assert.equal(valueOf(args, `-c:v:${i}`), isVp9 ? 'libvpx-vp9' : 'libx264');
+    assert.equal(args.includes(`-preset:v:${i}`), !isVp9);
+    assert.equal(args.includes(`-profile:v:${i}`), !isVp9);
+    assert.equal(valueOf(args, `-b:v:${i}`), `${r.videoKbps}k`);
+    if (isVp9) {
+      assert.equal(valueOf(args, `-deadline:v:${i}`), 'good');
+      assert.equal(valueOf(args, `-cpu-used:v:${i}`), '4');
+      assert.equal(valueOf(args, `-row-mt:v:${i}`), '1');
+      assert.ok(r.videoKbps < h264.find((h) => h.height === r.height)!.videoKbps, 'fewer bits than H.264 at the same size');
+    }
+  });
+  const ids = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k).join(',');
+  assert.equal(valueOf(args, '-adaptation_sets'), `id=0,streams=${ids(0, h264.length)} id=1,streams=${ids(h264.length, 2)} id=2,streams=a`);
+  assert.equal(valueOf(args, '-dash_segment_type'), 'mp4');
+});
+
+test('adaptationSets: one set per codec, then audio', () => {
+  const r = fixedLadder({ width: 1280, height: 720 });
+  assert.equal(adaptationSets(r, true), 'id=0,streams=v id=1,streams=a');
+  assert.equal(adaptationSets(r, false), 'id=0,streams=v');
+  assert.equal(adaptationSets(withSecondCodec(r.slice(0, 3), 1), false), 'id=0,streams=0,1,2 id=1,streams=3');
 });
 
 test('ladderArgs rejects nonsense', () => {

@@ -58,6 +58,26 @@ export function outputFps(fps: number, maxFps = 60): number {
   return fps / Math.max(1, Math.ceil(fps / maxFps - 1e-9));
 }
 
+/**
+ * libvpx VP9 in "good" mode at cpu-used 4: about 20% fewer bits than x264 veryfast at equal
+ * VMAF for roughly twice its encode time. The realtime mode was as fast as x264 but saved no
+ * bits at all, so it would not be worth a second set of renditions (docs/benchmarks.md,
+ * "Second codec").
+ */
+const VP9_SPEED: ReadonlyArray<readonly [string, string]> = [['-deadline', 'good'], ['-cpu-used', '4'], ['-row-mt', '1']];
+
+/**
+ * One adaptation set per codec, so a player keeps to renditions its device decodes and switches
+ * only within one codec; then the audio. Stream indices are output order: rung i is stream i.
+ */
+export function adaptationSets(rungs: readonly Rung[], hasAudio: boolean): string {
+  const byCodec = new Map<string, number[]>();
+  rungs.forEach((r, i) => byCodec.set(r.codec ?? 'h264', [...(byCodec.get(r.codec ?? 'h264') ?? []), i]));
+  const video = byCodec.size === 1 ? ['streams=v'] : [...byCodec.values()].map((ids) => `streams=${ids.join(',')}`);
+  const sets = [...video, ...(hasAudio ? ['streams=a'] : [])];
+  return sets.map((streams, id) => `id=${id},${streams}`).join(' ');
+}
+
 export function ladderArgs(opts: LadderArgsInput): string[] {
   const { input, outDir, rungs, durationSec, fps, hasAudio, segmentSec = 4, preset = 'veryfast', crf = 23 } = opts;
   if (rungs.length === 0) throw new RangeError('a ladder needs at least one rung');
@@ -86,14 +106,22 @@ export function ladderArgs(opts: LadderArgsInput): string[] {
   // Titles, chapters and encoder tags from the upload are not ours to publish.
   args.push('-map_metadata', '-1', '-map_chapters', '-1');
 
-  // Capped CRF: x264 encodes for constant quality (-crf) under a VBV cap (-maxrate/-bufsize).
-  // -b:v does not steer x264 when -crf is given; ffmpeg still records it as the stream's
-  // bitrate, which is what the dash muxer writes as @bandwidth and HLS BANDWIDTH.
-  // Compared with plain -b:v, easy content is encoded faster and much smaller.
-  args.push('-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-profile:v', 'high', '-pix_fmt', 'yuv420p');
+  // Capped CRF: each encoder aims at constant quality (-crf) under a cap. x264 holds the cap
+  // with its VBV (-maxrate/-bufsize); libvpx reads -b:v with -crf as "constrained quality".
+  // For x264, -b:v does not steer the encode; ffmpeg still records it as the stream's bitrate,
+  // which is what the dash muxer writes as @bandwidth and HLS BANDWIDTH.
+  // Codec options go per output stream: options of one encoder must not reach the other.
+  args.push('-pix_fmt', 'yuv420p');
   if (opts.threadsPerRung !== undefined) args.push('-threads:v', String(opts.threadsPerRung));
   rungs.forEach((r, i) => {
-    args.push(`-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${r.maxrateKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);
+    const rungCrf = String(r.crf ?? crf);
+    if ((r.codec ?? 'h264') === 'vp9') {
+      args.push(`-c:v:${i}`, 'libvpx-vp9', ...VP9_SPEED.flatMap(([k, v]) => [`${k}:v:${i}`, v]), `-crf:v:${i}`, rungCrf);
+      args.push(`-b:v:${i}`, `${r.videoKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);
+    } else {
+      args.push(`-c:v:${i}`, 'libx264', `-preset:v:${i}`, preset, `-crf:v:${i}`, rungCrf, `-profile:v:${i}`, 'high');
+      args.push(`-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${r.maxrateKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);
+    }
   });
   // Fixed GOP, no scene-cut keyframes, and a forced keyframe at every segment boundary: every
   // segment starts with a keyframe at the same instant in every rung.
@@ -111,8 +139,10 @@ export function ladderArgs(opts: LadderArgsInput): string[] {
     '-use_timeline', '0',
     '-init_seg_name', INIT_SEGMENT_TEMPLATE,
     '-media_seg_name', MEDIA_SEGMENT_TEMPLATE,
+    // Without this, older ffmpeg puts VP9 in WebM; CMAF keeps one segment format for DASH and HLS.
+    '-dash_segment_type', 'mp4',
     '-hls_playlist', '1',
-    '-adaptation_sets', hasAudio ? 'id=0,streams=v id=1,streams=a' : 'id=0,streams=v',
+    '-adaptation_sets', adaptationSets(rungs, hasAudio),
     '-progress', 'pipe:1',
     '-nostats',
     join(outDir, DASH_MANIFEST),

@@ -32,7 +32,14 @@ test('encodeVideo: a 6 s 640x360 clip with audio becomes an aligned CMAF ladder'
   await t.test('reports the ladder and files', () => {
     assert.ok(result.renditions.length >= 4, `${result.renditions.length} renditions`);
     assert.deepEqual(result.renditions.map((r) => `${r.width}x${r.height}`).slice(0, 2), ['640x360', '426x240']);
-    for (const r of result.renditions) assert.match(r.codec, /^avc1\.64[0-9a-f]{4}$/, r.name);
+    const codecs = result.renditions.map((r) => r.codec);
+    const vp9 = codecs.filter((c) => c.startsWith('vp09.'));
+    assert.equal(vp9.length, 2, 'VP9 copies of the two largest rungs');
+    for (const c of codecs.slice(0, -2)) assert.match(c, /^avc1\.64[0-9a-f]{4}$/);
+    for (const c of vp9) assert.match(c, /^vp09\.00\.\d\d\.08$/);
+    assert.deepEqual(result.renditions.slice(-2).map((r) => r.height), [360, 240]);
+    assert.deepEqual(result.ladder.rungs.map((r) => r.codec), codecs);
+    assert.equal(result.ladder.mode, 'fixed');
     assert.equal(result.audio, true);
     assert.equal(result.audioCodec, 'mp4a.40.2');
     assert.ok(Math.abs(result.durationSec - 6) < 0.1);

@@ -10,13 +10,20 @@ import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:
 import { join } from 'node:path';
 import { AUDIO_CODEC, DASH_MANIFEST, HLS_MASTER, ladderArgs, outputFps, type X264Preset } from './encodeArgs.ts';
 import { POSTER_FILE, posterArgs, THUMBNAIL_INTERVAL_SEC, THUMBNAIL_WIDTH, thumbnailArgs } from './imageArgs.ts';
-import { chooseLadder, DEFAULT_LADDER, type LadderStep, type Rung } from './ladder.ts';
+import type { HullPoint, QualityMetric } from './convexHull.ts';
+import { fixedLadder, DEFAULT_LADDER, perTitleRungs, withSecondCodec, type LadderStep, type Rung } from './ladder.ts';
 import { playlistUris, readRepresentations, segmentName, type MpdRepresentation } from './manifests.ts';
 import { MediaRejectedError } from './mediaRejectedError.ts';
+import { analyseTitle, resolveMetric, scoreRendition, type TitleAnalysis } from './perTitle.ts';
 import { probeMedia, type MediaInfo } from './probe.ts';
+import type { SampleWindow } from './qualityArgs.ts';
 import { FfmpegError, runFfmpeg } from './runFfmpeg.ts';
 
-export type EncodeStage = 'probe' | 'encode' | 'images';
+/** Order: probe, analyse (per-title only), encode, score (per-title only), images. */
+export type EncodeStage = 'probe' | 'analyse' | 'encode' | 'score' | 'images';
+
+/** per-title: ladder from trial encodes of the title's own samples; fixed: DEFAULT_LADDER (or `ladder`) for every title. */
+export type LadderMode = 'per-title' | 'fixed';
 
 export interface EncodeVideoOptions {
   ffmpegPath: string;
@@ -29,6 +36,12 @@ export interface EncodeVideoOptions {
   crf?: number;
   segmentSec?: number;
   ladder?: readonly LadderStep[];
+  /** Default fixed. */
+  ladderMode?: LadderMode;
+  /** VMAF model for per-title scoring; missing or absent falls back to PSNR (noted in the ladder report). */
+  vmafModelPath?: string;
+  /** How many of the largest rungs also get a VP9 rendition (default 2; 0 for H.264 only). */
+  vp9Rungs?: number;
   /** Fraction is 0..1 within each stage; stages run in the order probe, encode, images. */
   onProgress?: (stage: EncodeStage, fraction: number) => void;
   /** Aborting kills ffmpeg, removes the staging directory and rejects with the abort reason. */
@@ -64,6 +77,23 @@ export interface EncodedVideo {
     thumbnails: string[];
   };
   thumbnailIntervalSec: number;
+  ladder: LadderReport;
+}
+
+/** How the ladder was chosen and how good each rung measured: stored with the video, charted in the studio. */
+export interface LadderReport {
+  mode: LadderMode;
+  /** What `score`s are: VMAF (0-100) or PSNR (dB); null when nothing was measured (fixed ladder). */
+  metric: QualityMetric | null;
+  /** Why the metric is not VMAF, when it is not. */
+  note?: string;
+  samples: SampleWindow[];
+  /** Every trial encode of the samples. */
+  points: HullPoint[];
+  /** The upper convex hull of `points`, by bitrate. */
+  hull: HullPoint[];
+  /** The final rungs, in rendition order, with their score on the samples (null when not measured). */
+  rungs: { name: string; width: number; height: number; codec: string; videoKbps: number; crf: number | null; score: number | null }[];
 }
 
 /**
@@ -86,13 +116,32 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
   signal?.throwIfAborted();
   progress('probe', 1);
 
-  const rungs = chooseLadder(info, opts.ladder ?? DEFAULT_LADDER);
   await mkdir(outDir, { recursive: true });
   const staging = await mkdtemp(join(outDir, '.encoding-'));
   try {
+    const mode = opts.ladderMode ?? 'fixed';
+    const workDir = join(staging, '.analysis');
+    let analysis: TitleAnalysis | undefined;
+    if (mode === 'per-title') {
+      await mkdir(workDir);
+      analysis = await analyseTitle({ ffmpegPath, sourcePath, info, workDir, preset, vmafModelPath: opts.vmafModelPath, signal, onProgress: (f) => progress('analyse', f) });
+    }
+    const h264 = analysis && analysis.chosen.length > 0 ? perTitleRungs(analysis.chosen) : fixedLadder(info, opts.ladder ?? DEFAULT_LADDER);
+    const rungs = withSecondCodec(h264, opts.vp9Rungs ?? 2);
     await encodeLadder(ffmpegPath, info, rungs, { sourcePath, staging, preset, crf, segmentSec, signal, progress });
     const representations = readRepresentations(await readFile(join(staging, DASH_MANIFEST), 'utf8'));
     const renditions = matchRenditions(representations, rungs);
+    const scores = analysis ? await scoreRungs(ffmpegPath, analysis, rungs, representations, { staging, workDir, signal, progress, vmafModelPath: opts.vmafModelPath }) : undefined;
+    const ladder: LadderReport = {
+      mode,
+      metric: analysis?.metric ?? null,
+      ...(analysis?.note ? { note: analysis.note } : {}),
+      samples: analysis?.samples ?? [],
+      points: analysis?.points ?? [],
+      hull: analysis?.hull ?? [],
+      rungs: rungs.map((r, i) => ({ name: r.name, width: r.width, height: r.height, codec: renditions[i]!.codec, videoKbps: r.videoKbps, crf: r.crf ?? (r.codec === 'vp9' ? null : crf), score: scores?.[i] ?? null })),
+    };
+    await rm(workDir, { recursive: true, force: true });
     const { poster, thumbnails } = await makeImages(ffmpegPath, info, rungs, representations, { sourcePath, staging, signal, progress });
     await checkReferencedFiles(staging);
     await publish(staging, outDir);
@@ -107,6 +156,7 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
       ...(info.hasAudio ? { audioCodec: AUDIO_CODEC } : {}),
       files: { dash: DASH_MANIFEST, hls: HLS_MASTER, poster, thumbnails },
       thumbnailIntervalSec: THUMBNAIL_INTERVAL_SEC,
+      ladder,
     };
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -186,47 +236,60 @@ async function makeImages(
   // Thumbnails come from a small encoded rendition rather than the source: decoding a 240p
   // H.264 stream is ~100x cheaper than decoding a 4K HEVC or an AV1 upload a second time, and
   // its timestamps are exactly the ones the player shows.
-  const rendition = await joinRendition(ctx.staging, rungs, representations);
-  await run(thumbnailArgs({ input: rendition.path, outDir: ctx.staging, source: rendition.size }), (f) => ctx.progress('images', 0.1 + 0.9 * f));
-  await rm(rendition.path, { force: true });
+  // Rungs run largest first: the last H.264 rung still as wide as the thumbnails (else the first).
+  let index = 0;
+  rungs.forEach((r, i) => {
+    if (r.width >= THUMBNAIL_WIDTH && (r.codec ?? 'h264') === 'h264') index = i;
+  });
+  const rendition = join(ctx.staging, '.thumbnail-source.mp4');
+  await joinRendition(ctx.staging, representationOf(representations, index), rendition);
+  await run(thumbnailArgs({ input: rendition, outDir: ctx.staging, source: { width: rungs[index]!.width, height: rungs[index]!.height } }), (f) => ctx.progress('images', 0.1 + 0.9 * f));
+  await rm(rendition, { force: true });
   const thumbnails = (await readdir(ctx.staging)).filter((f) => /^thumb_\d+\.jpg$/.test(f)).sort();
   return { poster: POSTER_FILE, thumbnails };
 }
 
-/**
- * One rendition as a single playable fragmented MP4 (init segment + media segments in order),
- * written as a dotfile in the staging directory so it is never published. The smallest
- * rendition at least as wide as the thumbnails is used (the largest if none is).
- */
-async function joinRendition(
-  staging: string,
+/** The final rungs' scores on the analysis samples, in rung order. */
+async function scoreRungs(
+  ffmpegPath: string,
+  analysis: TitleAnalysis,
   rungs: Rung[],
   representations: MpdRepresentation[],
-): Promise<{ path: string; size: { width: number; height: number } }> {
-  let index = 0;
-  rungs.forEach((r, i) => {
-    if (r.width >= THUMBNAIL_WIDTH) index = i;
-  });
-  const rung = rungs[index]!;
-  const rep = representationOf(representations, index);
+  ctx: { staging: string; workDir: string; signal: AbortSignal | undefined; progress: (stage: EncodeStage, fraction: number) => void; vmafModelPath: string | undefined },
+): Promise<number[]> {
+  const { modelPath } = await resolveMetric(ctx.vmafModelPath);
+  const scorer = { ffmpegPath, modelPath, signal: ctx.signal };
+  const scores: number[] = [];
+  ctx.progress('score', 0);
+  for (const [i, rung] of rungs.entries()) {
+    const path = join(ctx.workDir, `rendition-${i}.mp4`);
+    await joinRendition(ctx.staging, representationOf(representations, i), path);
+    scores.push(await scoreRendition(scorer, analysis, { path, width: rung.width, height: rung.height }, ctx.workDir, String(i)));
+    await rm(path, { force: true });
+    ctx.progress('score', (i + 1) / rungs.length);
+  }
+  return scores;
+}
+
+/** One rendition as a single playable fragmented MP4 (init segment + media segments in order), written to `path`. */
+async function joinRendition(staging: string, rep: MpdRepresentation, path: string): Promise<void> {
   const files = [segmentName(rep.initialization!, rep.id)];
   for (let n = 1; await exists(join(staging, segmentName(rep.media!, rep.id, n))); n++) files.push(segmentName(rep.media!, rep.id, n));
-  const path = join(staging, '.thumbnail-source.mp4');
   const handle = await open(path, 'w');
   try {
     for (const f of files) await handle.write(await readFile(join(staging, f)));
   } finally {
     await handle.close();
   }
-  return { path, size: { width: rung.width, height: rung.height } };
 }
 
 /** Codec strings come from the MPD: x264 picks the level from size and bitrate, so we read what it chose. */
 function matchRenditions(representations: MpdRepresentation[], rungs: Rung[]): EncodedRendition[] {
   return rungs.map((rung, i) => {
     const rep = representationOf(representations, i);
-    if (!rep.codecs.startsWith('avc1.') || rep.width !== rung.width || rep.height !== rung.height) {
-      throw new Error(`MPD representation ${i} is ${rep.codecs} ${rep.width}x${rep.height}, expected H.264 ${rung.width}x${rung.height} for ${rung.name}`);
+    const family = rung.codec === 'vp9' ? 'vp09.' : 'avc1.';
+    if (!rep.codecs.startsWith(family) || rep.width !== rung.width || rep.height !== rung.height) {
+      throw new Error(`MPD representation ${i} is ${rep.codecs} ${rep.width}x${rep.height}, expected ${family}* ${rung.width}x${rung.height} for ${rung.name}`);
     }
     return { name: rung.name, width: rung.width, height: rung.height, videoKbps: rung.videoKbps, codec: rep.codecs };
   });

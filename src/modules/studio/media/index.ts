@@ -6,7 +6,7 @@
 export { encodeVideo, type EncodedRendition, type EncodedVideo, type EncodeStage, type EncodeVideoOptions } from './encodeTitle.ts';
 export { probeMedia, parseProbeJson, MIN_DURATION_SEC, type AudioStreamInfo, type MediaInfo } from './probe.ts';
 export { MediaRejectedError, isMediaRejectedError, type MediaRejectedCode } from './mediaRejectedError.ts';
-export { chooseLadder, videoKbpsFor, DEFAULT_LADDER, MIN_RUNGS, type LadderStep, type Rung } from './ladder.ts';
+export { fixedLadder, videoKbpsFor, DEFAULT_LADDER, MIN_RUNGS, type LadderStep, type Rung } from './ladder.ts';
 export {
   ladderArgs,
   outputFps,

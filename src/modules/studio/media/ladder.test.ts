@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseLadder, DEFAULT_LADDER, MIN_RUNGS, videoKbpsFor, type LadderStep } from './ladder.ts';
+import { fixedLadder, DEFAULT_LADDER, MIN_RUNGS, videoKbpsFor, type LadderStep } from './ladder.ts';
 
-const sizes = (w: number, h: number) => chooseLadder({ width: w, height: h }).map((r) => `${r.name}:${r.width}x${r.height}`);
+const sizes = (w: number, h: number) => fixedLadder({ width: w, height: h }).map((r) => `${r.name}:${r.width}x${r.height}`);
 
-test('chooseLadder picks the expected rungs', async (t) => {
+test('fixedLadder picks the expected rungs', async (t) => {
   const cases: Array<[string, number, number, string[]]> = [
     ['1080p source gets the whole default ladder', 1920, 1080, ['1080p:1920x1080', '720p:1280x720', '480p:854x480', '360p:640x360', '240p:426x240', '144p:256x144']],
     ['4K is capped at the top rung', 3840, 2160, ['1080p:1920x1080', '720p:1280x720', '480p:854x480', '360p:640x360', '240p:426x240', '144p:256x144']],
@@ -26,13 +26,13 @@ test('chooseLadder picks the expected rungs', async (t) => {
   }
 });
 
-test('chooseLadder invariants hold over many source sizes', () => {
+test('fixedLadder invariants hold over many source sizes', () => {
   const widths = [98, 144, 176, 240, 256, 320, 352, 426, 480, 640, 720, 854, 960, 1001, 1280, 1366, 1440, 1920, 2560, 3840];
   const aspects = [16 / 9, 4 / 3, 2.39, 1, 9 / 16, 3 / 4, 21 / 9];
   for (const w of widths) {
     for (const aspect of aspects) {
       const h = Math.round(w / aspect);
-      const rungs = chooseLadder({ width: w, height: h });
+      const rungs = fixedLadder({ width: w, height: h });
       const label = `${w}x${h}`;
       if (Math.min(w, h) >= 144) assert.ok(rungs.length >= MIN_RUNGS, `${label}: ${rungs.length} rungs`);
       assert.ok(rungs.length >= 1, label);
@@ -57,10 +57,10 @@ test('chooseLadder invariants hold over many source sizes', () => {
 });
 
 test('full-box rungs get the table bitrate; others are interpolated between steps', () => {
-  const byName = Object.fromEntries(chooseLadder({ width: 1920, height: 1080 }).map((r) => [r.name, r]));
+  const byName = Object.fromEntries(fixedLadder({ width: 1920, height: 1080 }).map((r) => [r.name, r]));
   for (const step of DEFAULT_LADDER) assert.equal(byName[step.name]?.videoKbps, step.videoKbps, step.name);
 
-  const scope = chooseLadder({ width: 1920, height: 818 })[0]!;
+  const scope = fixedLadder({ width: 1920, height: 818 })[0]!;
   assert.ok(scope.videoKbps < 5000 && scope.videoKbps > 2800, `1920x818 at ${scope.videoKbps} kbps`);
   assert.equal(scope.maxrateKbps, scope.videoKbps);
   assert.equal(scope.bufsizeKbps, scope.videoKbps * 2);
@@ -78,7 +78,7 @@ test('a custom fixed ladder is honoured', () => {
     { name: 'hd', width: 1280, height: 720, videoKbps: 3000, audioKbps: 96 },
     { name: 'sd', width: 640, height: 360, videoKbps: 900, audioKbps: 96 },
   ];
-  const rungs = chooseLadder({ width: 1920, height: 1080 }, ladder);
+  const rungs = fixedLadder({ width: 1920, height: 1080 }, ladder);
   // The 4x gap between the two steps gets the extra rungs a short ladder needs.
   assert.deepEqual(
     rungs.map((r) => `${r.name}:${r.width}x${r.height}`),
@@ -89,9 +89,9 @@ test('a custom fixed ladder is honoured', () => {
   assert.ok(rungs.every((r) => r.audioKbps === 96));
 });
 
-test('chooseLadder rejects impossible sizes', () => {
+test('fixedLadder rejects impossible sizes', () => {
   for (const [w, h] of [[0, 720], [1280, 0], [-1, 5], [Number.NaN, 720], [Infinity, 720]] as const) {
-    assert.throws(() => chooseLadder({ width: w, height: h }), RangeError, `${w}x${h}`);
+    assert.throws(() => fixedLadder({ width: w, height: h }), RangeError, `${w}x${h}`);
   }
-  assert.throws(() => chooseLadder({ width: 1280, height: 720 }, []), RangeError);
+  assert.throws(() => fixedLadder({ width: 1280, height: 720 }, []), RangeError);
 });

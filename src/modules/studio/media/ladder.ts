@@ -7,7 +7,11 @@
  * rather than an invented 2538x1080, and a portrait phone video uses the boxes turned on
  * their side. Nothing is ever upscaled.
  */
+import type { HullPoint } from './convexHull.ts';
 import { floorEven, roundEven, type FrameSize } from './dimensions.ts';
+
+/** H.264 for every rung, so every device plays; VP9 on the upper rungs, where its bit savings matter most. */
+export type VideoCodec = 'h264' | 'vp9';
 
 /** One entry of a fixed ladder: the box a rendition must fit in, and its bitrates at that box's full size. */
 export interface LadderStep {
@@ -31,6 +35,10 @@ export interface Rung {
   bufsizeKbps: number;
   /** Audio bitrate of the (shared) audio rendition played alongside. */
   audioKbps: number;
+  /** Default h264. */
+  codec?: VideoCodec;
+  /** This rung's own quality target (per-title ladders); otherwise the encode's single CRF. */
+  crf?: number;
 }
 
 /**
@@ -75,7 +83,7 @@ interface Size extends FrameSize {
   audioKbps: number;
 }
 
-export function chooseLadder(source: FrameSize, fixedRungs: readonly LadderStep[] = DEFAULT_LADDER): Rung[] {
+export function fixedLadder(source: FrameSize, fixedRungs: readonly LadderStep[] = DEFAULT_LADDER): Rung[] {
   if (!isPositive(source.width) || !isPositive(source.height)) {
     throw new RangeError(`source size must be positive, got ${source.width}x${source.height}`);
   }
@@ -206,4 +214,65 @@ function pixels(size: FrameSize): number {
 
 function isPositive(n: number): boolean {
   return Number.isFinite(n) && n > 0;
+}
+
+/** The sizes trial encodes are made at (bitrates unused): the usual boxes, capped by the source. */
+const TRIAL_STEPS: readonly LadderStep[] = Object.freeze(
+  [1080, 720, 540, 360, 240].map((h) => ({ name: `${h}p`, width: roundEven((h * 16) / 9), height: h, videoKbps: h * 4, audioKbps: 128 })),
+);
+
+export function trialSizes(source: FrameSize): FrameSize[] {
+  return fixedLadder(source, TRIAL_STEPS).map((r) => ({ width: r.width, height: r.height }));
+}
+
+/**
+ * The samples a per-title ladder was chosen on may be easier than the title's hardest scenes;
+ * the advertised bitrate (and VBV cap) leaves this much room over what the samples took.
+ */
+const PER_TITLE_HEADROOM = 1.5;
+
+/** Rungs for hull points chosen by chooseLadder: each at its trial's size and CRF. */
+export function perTitleRungs(chosen: readonly HullPoint[], audioKbps = 128): Rung[] {
+  return chosen.map((p) => {
+    const videoKbps = Math.max(MIN_VIDEO_KBPS, Math.round(p.kbps * PER_TITLE_HEADROOM));
+    return {
+      name: shortSideName(p.width, p.height),
+      width: p.width,
+      height: p.height,
+      videoKbps,
+      maxrateKbps: Math.round(videoKbps * MAXRATE_FACTOR),
+      bufsizeKbps: Math.round(videoKbps * BUFSIZE_FACTOR),
+      audioKbps,
+      crf: p.crf,
+    };
+  });
+}
+
+/**
+ * VP9 (libvpx, good, cpu-used 4) against x264 veryfast at equal VMAF, measured in
+ * docs/benchmarks.md: ~80% of the H.264 bits, at a CRF about this much above the H.264 one.
+ */
+export const VP9_BITRATE_SHARE = 0.8;
+export const VP9_CRF_OFFSET = 17;
+/** x264's default CRF, for rungs that carry none. */
+const DEFAULT_CRF = 23;
+
+/**
+ * Adds a VP9 rendition of each of the `count` largest H.264 rungs (same size, fewer bits),
+ * listed after all the H.264 rungs so H.264 representation numbers do not move.
+ */
+export function withSecondCodec(rungs: readonly Rung[], count = 2): Rung[] {
+  const upper = [...rungs].filter((r) => (r.codec ?? 'h264') === 'h264').sort((a, b) => b.width * b.height - a.width * a.height || b.videoKbps - a.videoKbps).slice(0, count);
+  const vp9 = upper.map((r): Rung => {
+    const videoKbps = Math.max(MIN_VIDEO_KBPS, Math.round(r.videoKbps * VP9_BITRATE_SHARE));
+    return {
+      ...r,
+      codec: 'vp9',
+      crf: Math.min(63, (r.crf ?? DEFAULT_CRF) + VP9_CRF_OFFSET),
+      videoKbps,
+      maxrateKbps: Math.round(videoKbps * MAXRATE_FACTOR),
+      bufsizeKbps: Math.round(videoKbps * BUFSIZE_FACTOR),
+    };
+  });
+  return [...rungs, ...vp9];
 }

@@ -1,0 +1,53 @@
+import { session } from '../session';
+
+export interface LadderPoint {
+  width: number;
+  height: number;
+  crf: number;
+  kbps: number;
+  score: number;
+}
+
+export interface LadderReport {
+  mode: 'per-title' | 'fixed';
+  metric: 'vmaf' | 'psnr' | null;
+  note?: string;
+  samples: { startSec: number; durationSec: number }[];
+  points: LadderPoint[];
+  hull: LadderPoint[];
+  rungs: { name: string; width: number; height: number; codec: string; videoKbps: number; crf: number | null; score: number | null }[];
+}
+
+export interface StudioJob {
+  jobId: string;
+  titleId: string;
+  videoId: string;
+  filename: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  stage: string;
+  progress: number;
+  error?: { code: string; message: string };
+  createdAt: string;
+}
+
+export interface StudioVideo {
+  id: string;
+  status: string;
+  titleId: string;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  ladder: LadderReport | null;
+}
+
+/** Partners and admins see the studio; the API checks again. */
+export function canUseStudio(): boolean {
+  const s = session.get();
+  const token = s.accountToken ?? s.profileToken;
+  try {
+    const payload = JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { role?: string };
+    return payload.role === 'partner' || payload.role === 'admin';
+  } catch {
+    return false;
+  }
+}
