@@ -133,7 +133,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     ...(steering ? { cdn: lastKnownEdges(guards, (region) => steering.service.choose(region)) } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
-  const recommend = recommendModule({ db, objects, queue, catalog: catalog.service, viewing: viewing.service, experiments: experiments.service, auth, log: log.child({ module: 'recommend' }), ...config.recommend });
+  const recommend = recommendModule({ db, objects, queue, catalog: catalog.service, viewing: viewing.service, experiments: experiments.service, auth, log: log.child({ module: 'recommend' }), guards, loadTier: () => monitor.tier(), ...config.recommend });
   for (const definition of recommend.experiments) await experiments.service.ensure(definition);
   const search = searchModule({ catalog: catalog.service, viewing: viewing.service, auth, guards, log: log.child({ module: 'search' }) });
   await search.service.start();

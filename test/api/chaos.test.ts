@@ -72,6 +72,26 @@ describe('chaos scenarios', () => {
     assert.equal(cw.body.items[0].positionSec, 32);
   });
 
+  test('with recommendations failing, the home page still answers with generic rows', async () => {
+    const viewer = await api.viewer();
+    await fault('recommendations', { mode: 'fail' });
+    try {
+      for (let i = 0; i < 6; i++) {
+        const home = await api.get('/api/v1/home', viewer.profileToken);
+        assert.equal(home.status, 200);
+        assert.equal(home.body.source, 'popular');
+        assert.ok(home.body.rows.some((r: { kind: string; items: { name: string }[] }) => r.kind === 'popular' && r.items.some((t) => t.name === 'Steady State')));
+      }
+      const recs = await api.get('/api/v1/recommendations', viewer.profileToken);
+      assert.equal(recs.status, 200);
+      assert.deepEqual(recs.body.items.map((t: { name: string }) => t.name), ['Steady State']);
+      const breaker = (await api.get('/api/v1/admin/resilience', admin)).body.breakers.find((b: { name: string }) => b.name === 'recommendations');
+      assert.equal(breaker.state, 'open', 'repeated failures open the circuit');
+    } finally {
+      await clearFaults();
+    }
+  });
+
   test('with search hanging, search answers degraded and other pages stay fast', async () => {
     const viewer = await api.viewer();
     const warm = await api.get('/api/v1/search?q=steady', viewer.profileToken);

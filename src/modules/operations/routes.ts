@@ -14,7 +14,7 @@ const qoeBody = {
     videoId: { type: 'string', minLength: 1, maxLength: 64 },
     playbackId: { type: 'string', minLength: 1, maxLength: 64 },
     contentType: { type: 'string', enum: ['movie', 'episode'] },
-    timeToFirstFrameMs: { anyOf: [{ type: 'integer', minimum: 0, maximum: 600_000 }, { type: 'null' }] },
+    timeToFirstFrameMs: { type: ['integer', 'null'], minimum: 0, maximum: 600_000 },
     rebufferCount: count,
     rebufferMs: millis,
     playedMs: millis,

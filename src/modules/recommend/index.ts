@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../platform/db/index.ts';
 import type { Subscriber } from '../../platform/events/index.ts';
 import type { JobQueue } from '../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { Guards } from '../../platform/resilience/index.ts';
 import { type CatalogService, TITLE_ARTWORK_EXPERIMENT } from '../catalog/index.ts';
 import type { ExperimentInput, ExperimentsClient } from '../experiments/index.ts';
 import type { Authenticator } from '../identity/index.ts';
@@ -63,11 +64,14 @@ export interface RecommendModuleOptions {
   homeCacheTtlSec: number;
   /** How often a process looks for a model trained elsewhere. */
   modelCheckSec: number;
+  guards: Guards;
+  /** The api role's degradation tier (0 full service). */
+  loadTier: () => number;
 }
 
 export function recommendModule(o: RecommendModuleOptions) {
   const repo = recommendRepository(o.db);
-  const service: RecommenderService = recommenderService({ repo, catalog: o.catalog, viewing: o.viewing, objects: o.objects, log: o.log, modelCheckMs: o.modelCheckSec * 1000, homeCacheTtlMs: o.homeCacheTtlSec * 1000, homeCacheProfiles: 50_000 });
+  const service: RecommenderService = recommenderService({ repo, catalog: o.catalog, viewing: o.viewing, objects: o.objects, log: o.log, modelCheckMs: o.modelCheckSec * 1000, homeCacheTtlMs: o.homeCacheTtlSec * 1000, homeCacheProfiles: 50_000, guards: o.guards, loadTier: o.loadTier });
 
   /** One training per interval slot, whichever scheduler gets there first (the job id is the slot). */
   const enqueueForSlot = async (now: number) => {

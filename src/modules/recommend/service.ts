@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { invalid } from '../../platform/errors.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
+import type { Guards } from '../../platform/resilience/index.ts';
 import type { CatalogService, CatalogViewer, TitleSummary } from '../catalog/index.ts';
 import type { ViewingService } from '../viewing/index.ts';
 import { factsOf } from './facts.ts';
@@ -45,6 +46,10 @@ export interface RecommenderOptions {
   modelCheckMs: number;
   homeCacheTtlMs: number;
   homeCacheProfiles: number;
+  /** The recommender is a seam: a timeout, a bulkhead and a breaker in front of it. */
+  guards: Guards;
+  /** The api role's degradation tier: from tier 1 on, everyone gets the generic page. */
+  loadTier: () => number;
   clock?: () => number;
 }
 
@@ -56,6 +61,7 @@ interface PersonalPage {
 }
 
 const FACTS_TTL_MS = 60_000;
+const GENERIC_TTL_MS = 60_000;
 const BECAUSE_ROWS = 3;
 /** Shorter than other rows so, in a small catalog, the rows below still have titles of their own. */
 const TOP_PICKS = 30;
@@ -242,38 +248,75 @@ export function recommenderService(o: RecommenderOptions) {
 
   const contextKey = (req: HomeRequest) => `${req.viewer.country}|${req.viewer.maxMaturityRating}|${req.context.device}|${req.context.daypart}`;
 
+  // Both the home page and the recommendations list go through one breaker: one recommender.
+  const recommender = o.guards.guard('recommendations', <T>(work: () => Promise<T>) => work(), { maxConcurrent: 32 }) as <T>(work: () => Promise<T>) => Promise<T>;
+  const personalRows = (req: HomeRequest): Promise<PersonalPage> =>
+    recommender(async () => {
+      const page = cache.get(req.profileId, contextKey(req)) ?? (await rowsFor(req));
+      cache.set(req.profileId, contextKey(req), page);
+      await noteCountry(req.profileId, req.viewer.country);
+      return page;
+    });
+
+  const popularTitles = async (req: HomeRequest, limit: number): Promise<(TitleSummary & { score: number })[]> =>
+    (await o.catalog.listTitles({ sort: 'popular', limit }, req.viewer)).items.map((t) => ({ ...t, score: 0 }));
+
+  // The generic lists (popular, new, genres) change slowly and are the same for everyone in a
+  // country and rating band: under load or with the recommender down they are served from here.
+  const generic = new Map<string, { at: number; rows: Promise<HomeRow[]> }>();
+  const genericLists = (req: HomeRequest): Promise<HomeRow[]> => {
+    const key = `${req.viewer.country}|${req.viewer.maxMaturityRating}`;
+    const hit = generic.get(key);
+    if (hit && clock() - hit.at < GENERIC_TTL_MS) return hit.rows;
+    const rows = buildHome(o.catalog, o.viewing, req.profileId, req.viewer).then((all) => all.filter((r) => r.kind !== 'continue_watching' && r.kind !== 'my_list'));
+    rows.catch(() => generic.delete(key));
+    generic.set(key, { at: clock(), rows });
+    return rows;
+  };
+
+  /** The profile's best titles, scored: its model candidates when it has history, else what is trending where it is. */
+const rankedTitles = async (req: HomeRequest, limit: number): Promise<(TitleSummary & { score: number })[]> => {
+    const [taste, s, c] = await Promise.all([tasteFor(req.profileId), currentModel(), titleFacts()]);
+    const all = c.byId;
+    const audience: Audience = { maxMaturityRating: req.viewer.maxMaturityRating, country: req.viewer.country, hidden: new Set([...taste.finished, ...taste.disliked]) };
+    const trending = trendingIn(s, c, req.viewer.country).filter((x) => all.has(x.itemId) && isEligible(all.get(x.itemId)!, audience));
+    const ranked = taste.personal && s ? candidates(s, taste, all, audience, req, trending).ranked : trending;
+    const score = new Map(ranked.map((x) => [x.itemId, x.score]));
+    const ids = diversify(ranked, all, { limit, maxPerFranchise: 2, maxGenreShare: 0.7 });
+    const titles = await summariesById(ids, req.viewer);
+    return ids.flatMap((id) => {
+      const t = titles.get(id);
+      return t ? [{ ...t, score: round(score.get(id)!) }] : [];
+    });
+  };
+
   return {
     /** The profile's home page: cached recommendations plus live rows, ordered for it; the generic page if the recommender fails. */
     async home(req: HomeRequest): Promise<HomePage> {
       const live = await liveRows(req);
+      const genericPage = async (): Promise<HomePage> => ({ rows: [...live, ...(await genericLists(req))].filter((r) => r.items.length > 0), onboarding: false, source: 'popular' });
+      if (o.loadTier() >= 1) return genericPage();
       let page: PersonalPage;
       try {
-        page = cache.get(req.profileId, contextKey(req)) ?? (await rowsFor(req));
-        cache.set(req.profileId, contextKey(req), page);
-        await noteCountry(req.profileId, req.viewer.country);
+        page = await personalRows(req);
       } catch (err) {
         o.log.error({ err, profileId: req.profileId }, 'recommender failed; serving the generic home page');
-        return { rows: await buildHome(o.catalog, o.viewing, req.profileId, req.viewer), onboarding: false, source: 'popular' };
+        return genericPage();
       }
       const personal = page.taste.personal || live[0]!.items.length > 0;
       const ordered = orderHomeRows([...live, ...page.rows], { personal, lastListAddAt: page.taste.lastListAddAt, affinity: page.affinity, now: clock() });
       return { rows: dedupeFirstScreen(ordered), onboarding: !personal, source: 'recommender' };
     },
 
-    /** The profile's best titles, scored: its model candidates when it has history, else what is trending where it is. */
+    /** The profile's best titles, scored; the most popular ones (score 0) if the recommender fails. */
     async recommendations(req: HomeRequest, limit: number): Promise<(TitleSummary & { score: number })[]> {
-      const [taste, s, c] = await Promise.all([tasteFor(req.profileId), currentModel(), titleFacts()]);
-      const all = c.byId;
-      const audience: Audience = { maxMaturityRating: req.viewer.maxMaturityRating, country: req.viewer.country, hidden: new Set([...taste.finished, ...taste.disliked]) };
-      const trending = trendingIn(s, c, req.viewer.country).filter((x) => all.has(x.itemId) && isEligible(all.get(x.itemId)!, audience));
-      const ranked = taste.personal && s ? candidates(s, taste, all, audience, req, trending).ranked : trending;
-      const score = new Map(ranked.map((x) => [x.itemId, x.score]));
-      const ids = diversify(ranked, all, { limit, maxPerFranchise: 2, maxGenreShare: 0.7 });
-      const titles = await summariesById(ids, req.viewer);
-      return ids.flatMap((id) => {
-        const t = titles.get(id);
-        return t ? [{ ...t, score: round(score.get(id)!) }] : [];
-      });
+      if (o.loadTier() >= 1) return popularTitles(req, limit);
+      try {
+        return await recommender(() => rankedTitles(req, limit));
+      } catch (err) {
+        o.log.error({ err, profileId: req.profileId }, 'recommender failed; serving popular titles');
+        return popularTitles(req, limit);
+      }
     },
 
     /** Titles a new profile can pick from: popular where it is, spread across genres. */
