@@ -190,6 +190,17 @@ for (const c of cases) {
 }
 for (const q of searchQueries.slice(0, 300)) engine.search({ q, visibility: viewer }); // warm up
 for (const q of suggestQueries.slice(0, 300)) engine.suggest(q, viewer);
+// The engine keeps the work of broad queries until the index changes: a query's first ask pays in full.
+const firstAsk = (qs: string[], warmed: number) => {
+  const seen = new Set(qs.slice(0, warmed));
+  return qs.map((q) => {
+    const first = !seen.has(q);
+    seen.add(q);
+    return first;
+  });
+};
+const searchFirst = firstAsk(searchQueries, 300);
+const suggestFirst = firstAsk(suggestQueries, 300);
 const searchMs: number[] = [];
 const searchCpuMs: number[] = [];
 t0 = performance.now();
@@ -238,6 +249,8 @@ const result = {
   suggestP99CpuMs: round(percentile(suggestCpuMs, 99)),
   queryP99Ms4Plus: round(percentile(longer(searchQueries, searchMs), 99)),
   suggestP99Ms4Plus: round(percentile(longer(suggestQueries, suggestMs), 99)),
+  queryP99CpuMsFirstAsk: round(percentile(searchCpuMs.filter((_, i) => searchFirst[i]), 99)),
+  suggestP99CpuMsFirstAsk: round(percentile(suggestCpuMs.filter((_, i) => suggestFirst[i]), 99)),
   updateP99Ms: round(percentile(updateMs, 99)),
   buildMs: Math.round(buildMs),
   titles: titles.length,
@@ -257,6 +270,8 @@ const lines = [
   `| suggest, processor time | ${suggestCpuMs.length} | ${round(median(suggestCpuMs))} | ${result.suggestP99CpuMs} | ${round(Math.max(...suggestCpuMs))} |`,
   `| search, queries of 4+ letters | ${longer(searchQueries, searchMs).length} | ${round(median(longer(searchQueries, searchMs)))} | ${result.queryP99Ms4Plus} | ${round(Math.max(...longer(searchQueries, searchMs)))} |`,
   `| suggest, queries of 4+ letters | ${longer(suggestQueries, suggestMs).length} | ${round(median(longer(suggestQueries, suggestMs)))} | ${result.suggestP99Ms4Plus} | ${round(Math.max(...longer(suggestQueries, suggestMs)))} |`,
+  `| search, processor time, first ask of each query | ${searchFirst.filter(Boolean).length} | ${round(median(searchCpuMs.filter((_, i) => searchFirst[i])))} | ${result.queryP99CpuMsFirstAsk} | ${round(Math.max(...searchCpuMs.filter((_, i) => searchFirst[i])))} |`,
+  `| suggest, processor time, first ask of each query | ${suggestFirst.filter(Boolean).length} | ${round(median(suggestCpuMs.filter((_, i) => suggestFirst[i])))} | ${result.suggestP99CpuMsFirstAsk} | ${round(Math.max(...suggestCpuMs.filter((_, i) => suggestFirst[i])))} |`,
   `| index update (one title) | ${updateMs.length} | ${round(median(updateMs))} | ${result.updateP99Ms} | ${round(Math.max(...updateMs))} |`,
   '',
   `search throughput: ${result.queriesPerSec} queries/s`,

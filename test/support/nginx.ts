@@ -35,14 +35,14 @@ export interface NginxEdge {
  * Writes an nginx.conf with `marquee nginx-config` (as an operator would) and runs stock nginx on
  * it in the foreground, as the current user, with everything under `prefix` and a free port.
  */
-export async function startNginxEdge(o: { origin: string; prefix: string; secret: string }): Promise<NginxEdge> {
+export async function startNginxEdge(o: { origin: string; prefix: string; secret: string; capacityBytes?: number }): Promise<NginxEdge> {
   const nginx = nginxBinary();
   if (!nginx) throw new Error('nginx is not installed');
   mkdirSync(o.prefix, { recursive: true });
   const port = await freePort();
   const conf = join(o.prefix, 'nginx.conf');
   const asRoot = process.getuid?.() === 0;
-  execFileSync(process.execPath, ['--import', 'tsx', CLI, 'nginx-config', '--origin', o.origin, '--listen', String(port), '--cache-dir', join(o.prefix, 'cache'), '--capacity', '256MB', '--out', conf, ...(asRoot ? ['--user', 'root'] : [])], {
+  execFileSync(process.execPath, ['--import', 'tsx', CLI, 'nginx-config', '--origin', o.origin, '--listen', String(port), '--cache-dir', join(o.prefix, 'cache'), '--capacity', String(o.capacityBytes ?? 256 * 1024 ** 2), '--out', conf, ...(asRoot ? ['--user', 'root'] : [])], {
     env: { ...process.env, URL_SIGNING_SECRET: o.secret, DATA_DIR: o.prefix, LOG_LEVEL: 'error' },
   });
   const child: ChildProcess = spawn(nginx, ['-e', 'stderr', '-p', o.prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });

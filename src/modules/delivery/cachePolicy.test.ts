@@ -54,6 +54,22 @@ describe('ByteCache', () => {
     for (let i = 0; i < 100; i++) if (lru.get(`scan${i}`) === undefined) lru.set(`scan${i}`, i, 1);
     assert.equal(lru.get('hot0'), undefined, 'plain LRU is flushed by the scan');
   });
+
+  test('admits answers what set would do, without changing anything', () => {
+    const cache = new ByteCache<string>(100, 'tinylfu');
+    for (let i = 0; i < 3; i++) cache.get('hot');
+    cache.set('hot', 'H', 80);
+    cache.get('cold');
+    const cases: { name: string; key: string; size: number; want: boolean }[] = [
+      { name: 'fits in free space', key: 'cold', size: 20, want: true },
+      { name: 'a colder newcomer would have to evict the hot object', key: 'cold', size: 30, want: false },
+      { name: 'larger than the cache', key: 'cold', size: 101, want: false },
+      { name: 'the resident itself, resized', key: 'hot', size: 100, want: true },
+    ];
+    for (const c of cases) assert.equal(cache.admits(c.key, c.size), c.want, c.name);
+    assert.deepEqual(cache.stats(), { entries: 1, bytes: 80, capacityBytes: 100 });
+    assert.equal(cache.peek('hot'), 'H');
+  });
 });
 
 test('FrequencySketch counts, caps and ages', () => {

@@ -132,6 +132,15 @@ export class ByteCache<V> {
     return [...this.entries.keys()];
   }
 
+  /** Whether `set` would take this object now (lets a caller skip preparing one that would be refused). */
+  admits(key: string, size: number): boolean {
+    const order = (function* (m: Map<string, { size: number }>) {
+      for (const [k, e] of m) if (k !== key) yield { key: k, size: e.size };
+    })(this.entries);
+    const used = this.used - (this.entries.get(key)?.size ?? 0);
+    return planInsert(order, used, this.capacityBytes, { key, size }, { admission: this.admission, frequency: (k) => this.sketch.frequency(k) }).admit;
+  }
+
   /** Offers an object; returns whether it was admitted and which keys were evicted for it. */
   set(key: string, value: V, size: number): { admitted: boolean; evicted: string[] } {
     const existing = this.entries.get(key);

@@ -66,6 +66,22 @@ describe('DiskCache', () => {
     assert.deepEqual([small.has('old'), small.has('mid'), small.has('new')], [false, true, true]);
   });
 
+  test('with tinylfu admission, a one-off object does not push out one asked for again', async () => {
+    const dir = await tempDir();
+    const one = encodeEntry('a', Buffer.alloc(100)).length;
+    const disk = await DiskCache.open(dir, one * 2, {}, 'tinylfu');
+    for (const k of ['a', 'b']) {
+      await disk.get(k); // the miss that leads to the fill
+      await disk.put(k, Buffer.alloc(100, k));
+    }
+    await disk.get('a');
+    await disk.get('b');
+    await disk.put('once', Buffer.alloc(100, 'o'));
+    assert.deepEqual([disk.has('a'), disk.has('b'), disk.has('once')], [true, true, false]);
+    const files = (await Promise.all((await readdir(dir)).map((d) => readdir(join(dir, d))))).flat();
+    assert.equal(files.length, 2, 'the refused object was never written');
+  });
+
   test('partial, corrupt and leftover temporary files are never served', async () => {
     const dir = await tempDir();
     const disk = await DiskCache.open(dir, 1_000_000);

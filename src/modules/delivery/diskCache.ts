@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { ByteCache } from './cachePolicy.ts';
+import { type Admission, ByteCache } from './cachePolicy.ts';
 
 const MAGIC = Buffer.from('MQE1');
 const FIXED = MAGIC.length + 2 + 4 + 4;
@@ -55,14 +55,16 @@ export class DiskCache {
   /** Which objects are on disk, least recently used first; values are unused. */
   private readonly index: ByteCache<true>;
   private readonly writes = new Set<Promise<void>>();
+  /** Subdirectories known to exist, so a write costs no mkdir. */
+  private readonly made = new Set<string>();
 
   private constructor(
     readonly dir: string,
     readonly capacityBytes: number,
     private readonly events: DiskCacheEvents,
+    admission: Admission,
   ) {
-    // Plain LRU: the memory tier's TinyLFU already decides what is hot; disk is the large second chance.
-    this.index = new ByteCache<true>(capacityBytes, 'lru');
+    this.index = new ByteCache<true>(capacityBytes, admission);
   }
 
   /** Where `key` lives on disk. */
@@ -71,9 +73,14 @@ export class DiskCache {
     return join(this.dir, name.slice(0, 2), name);
   }
 
-  /** Opens (creating) the directory and indexes the objects a previous run left there. */
-  static async open(dir: string, capacityBytes: number, events: DiskCacheEvents = {}): Promise<DiskCache> {
-    const cache = new DiskCache(dir, capacityBytes, events);
+  /**
+   * Opens (creating) the directory and indexes the objects a previous run left there. With
+   * `tinylfu`, a full disk takes a newcomer only if it was asked of this tier more often than what
+   * it would push out (the edge's memory tier is small; without it every one-off fill would flush
+   * the disk's hot set).
+   */
+  static async open(dir: string, capacityBytes: number, events: DiskCacheEvents = {}, admission: Admission = 'lru'): Promise<DiskCache> {
+    const cache = new DiskCache(dir, capacityBytes, events, admission);
     await mkdir(dir, { recursive: true });
     const found: { key: string; size: number; mtimeMs: number; path: string }[] = [];
     for (const sub of await readdir(dir)) {
@@ -146,14 +153,19 @@ export class DiskCache {
   put(key: string, body: Buffer): Promise<void> {
     const p = (async () => {
       const data = encodeEntry(key, body);
-      if (data.length > this.capacityBytes) return;
+      if (!this.index.admits(key, data.length)) return;
       const path = this.pathOf(key);
       const tmp = `${path}${TMP_MARK}${randomBytes(6).toString('hex')}`;
+      const sub = join(this.dir, fileName(key).slice(0, 2));
       try {
-        await mkdir(join(this.dir, fileName(key).slice(0, 2)), { recursive: true });
+        if (!this.made.has(sub)) {
+          await mkdir(sub, { recursive: true });
+          this.made.add(sub);
+        }
         await writeFile(tmp, data);
         await rename(tmp, path);
       } catch {
+        this.made.delete(sub);
         await rm(tmp, { force: true });
         return;
       }

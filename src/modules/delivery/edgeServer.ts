@@ -78,7 +78,7 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   const corrupt = m.counter('marquee_edge_disk_corrupt_total', 'Disk cache files found damaged and dropped instead of served');
   const refused = m.counter('marquee_edge_refused_total', 'Requests refused by signed-URL checks', ['reason']);
   const counts = { hit: 0, total: 0 };
-  const disk = o.disk ? await DiskCache.open(o.disk.dir, o.disk.capacityBytes, { evicted: (n) => evictions.inc({ tier: 'disk' }, n), corrupt: () => corrupt.inc() }) : undefined;
+  const disk = o.disk ? await DiskCache.open(o.disk.dir, o.disk.capacityBytes, { evicted: (n) => evictions.inc({ tier: 'disk' }, n), corrupt: () => corrupt.inc() }, o.admission ?? 'tinylfu') : undefined;
   // What memory pushes out goes to disk (unless it is already there: fills are written through).
   const cache = new ByteCache<Buffer>(memoryBytes, o.admission ?? 'tinylfu', 10_000, (key, body) => {
     evictions.inc({ tier: 'memory' });

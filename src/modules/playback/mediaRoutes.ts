@@ -4,20 +4,21 @@ import { forbidden, notFound } from '../../platform/errors.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, mediaCacheControl as cacheControl } from './mediaFiles.ts';
-import { type Protection, type RenditionLimits, filterHlsMaster, filterMpd, withContentProtection } from './sessionManifest.ts';
+import { type Protection, type RenditionLimits, type SubtitleTrack, filterHlsMaster, filterMpd, withContentProtection, withHlsSubtitles, withMpdSubtitles } from './sessionManifest.ts';
 import { checkMediaToken } from './signedUrl.ts';
 
 /** What one session's manifests may list and must declare (from its playback start). */
-export type ManifestView = (playbackId: string) => Promise<{ limits: RenditionLimits | undefined; protection: Protection | undefined } | undefined>;
+export type ManifestView = (playbackId: string) => Promise<{ limits: RenditionLimits | undefined; protection: Protection | undefined; subtitles: SubtitleTrack[] } | undefined>;
 
-/** The packaged manifest as this session may see it: its renditions only, its protection declared. */
+/** The packaged manifest as this session may see it: its renditions only, its protection declared, its video's subtitles listed. */
 function sessionManifest(ext: string, text: string, view: Awaited<ReturnType<ManifestView>>): string {
   if (!view) return text;
   if (ext === 'mpd') {
     const filtered = view.limits ? filterMpd(text, view.limits) : text;
-    return view.protection ? withContentProtection(filtered, view.protection) : filtered;
+    // Subtitles last: text sets carry no ContentProtection.
+    return withMpdSubtitles(view.protection ? withContentProtection(filtered, view.protection) : filtered, view.subtitles);
   }
-  return view.limits && text.includes('#EXT-X-STREAM-INF') ? filterHlsMaster(text, view.limits) : text;
+  return withHlsSubtitles(view.limits && text.includes('#EXT-X-STREAM-INF') ? filterHlsMaster(text, view.limits) : text, view.subtitles);
 }
 
 export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Metrics, manifestView: ManifestView) {

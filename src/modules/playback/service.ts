@@ -9,7 +9,7 @@ import type { ViewingService } from '../viewing/index.ts';
 import type { ContentKeyStore } from './contentKeys.ts';
 import { type DeviceLabel, UNIDENTIFIED_DEVICE, describeDevice } from './devices.ts';
 import { checkLicenceToken, licenceResponse, licenceToken, parseLicenceRequest } from './licence.ts';
-import { type Protection, type RenditionLimits, codecFamily, sessionLimits } from './sessionManifest.ts';
+import { type Protection, type RenditionLimits, type SubtitleTrack, codecFamily, sessionLimits } from './sessionManifest.ts';
 import { alternatesQuery, mediaPathPrefix } from './signedUrl.ts';
 import { PLAN_LIMITS, SESSION_IDLE_SEC, retryAfterSec } from './streamLimits.ts';
 
@@ -293,12 +293,14 @@ export function playbackService(d: PlaybackDeps) {
     },
 
     /** What the session behind a media URL may see in its manifests, and the protection to declare. */
-    async manifestView(playbackId: string): Promise<{ limits: RenditionLimits | undefined; protection: Protection | undefined } | undefined> {
+    async manifestView(playbackId: string): Promise<{ limits: RenditionLimits | undefined; protection: Protection | undefined; subtitles: SubtitleTrack[] } | undefined> {
       const session = await db.selectFrom('playback_sessions').select(['video_id', 'max_height', 'video_codecs']).where('id', '=', playbackId).executeTakeFirst();
       if (!session) return undefined;
-      const protection = (await d.studio.video(session.video_id))?.files?.protection;
+      const files = (await d.studio.video(session.video_id))?.files;
+      const protection = files?.protection;
       const limits = session.max_height === null ? undefined : { maxHeight: session.max_height, ...(session.video_codecs ? { videoCodecs: JSON.parse(session.video_codecs) as string[] } : {}) };
-      return { limits, protection: protection && { kid: protection.kid, pssh: protection.pssh } };
+      const subtitles = (files?.subtitles ?? []).map((s) => ({ language: s.language, label: s.label, vtt: s.vtt, playlist: s.playlist }));
+      return { limits, protection: protection && { kid: protection.kid, pssh: protection.pssh }, subtitles };
     },
 
     async devices(accountId: string): Promise<RegisteredDevice[]> {

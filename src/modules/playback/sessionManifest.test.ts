@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type RenditionLimits, codecFamily, filterHlsMaster, filterMpd, sessionLimits, withContentProtection } from './sessionManifest.ts';
+import { type RenditionLimits, type SubtitleTrack, codecFamily, filterHlsMaster, filterMpd, sessionLimits, withContentProtection, withHlsSubtitles, withMpdSubtitles } from './sessionManifest.ts';
 
 const rep = (id: number, codecs: string, height: number) =>
   `\t\t\t<Representation id="${id}" mimeType="video/mp4" codecs="${codecs}" bandwidth="${height * 1000}" width="${Math.round((height * 16) / 9)}" height="${height}" frameRate="25/1">\n\t\t\t\t<SegmentTemplate timescale="1000000" duration="4000000" initialization="init-stream$RepresentationID$.mp4" media="chunk-stream$RepresentationID$-$Number%05d$.mp4" startNumber="1">\n\t\t\t\t</SegmentTemplate>\n\t\t\t</Representation>\n`;
@@ -105,4 +105,41 @@ test('codecFamily', () => {
   for (const [codec, family] of [['avc1.64001f', 'h264'], ['avc3.4d401e', 'h264'], ['hev1.1.6.L93.B0', 'hevc'], ['vp09.00.40.08', 'vp9'], ['av01.0.08M.08', 'av1'], ['mp4a.40.2', 'aac'], ['xyz1.2', 'xyz1']]) {
     assert.equal(codecFamily(codec!), family, codec);
   }
+});
+
+describe('subtitle tracks are listed in both manifests', () => {
+  const en: SubtitleTrack = { language: 'en', label: 'English', vtt: 'subtitles/v1/en.vtt', playlist: 'subtitles/v1/en.m3u8' };
+  const ptBr: SubtitleTrack = { language: 'pt-BR', label: 'Português "BR"', vtt: 'subtitles/v1/pt-BR.vtt', playlist: 'subtitles/v1/pt-BR.m3u8' };
+  const cases: { name: string; tracks: SubtitleTrack[]; textSets: number }[] = [
+    { name: 'none', tracks: [], textSets: 0 },
+    { name: 'one', tracks: [en], textSets: 1 },
+    { name: 'two', tracks: [en, ptBr], textSets: 2 },
+  ];
+  for (const c of cases) {
+    test(`MPD, ${c.name}: one text AdaptationSet per language, inside the Period`, () => {
+      const out = withMpdSubtitles(MPD, c.tracks);
+      assert.equal([...out.matchAll(/<AdaptationSet contentType="text" mimeType="text\/vtt"/g)].length, c.textSets);
+      if (c.tracks.length === 0) return assert.equal(out, MPD);
+      assert.match(out, /<AdaptationSet contentType="text" mimeType="text\/vtt" lang="en">[\s\S]*?<BaseURL>subtitles\/v1\/en.vtt<\/BaseURL>[\s\S]*?<\/AdaptationSet>\n\t<\/Period>/);
+      assert.equal(out.replace(/\t\t<AdaptationSet contentType="text"[\s\S]*?<\/AdaptationSet>\n/g, ''), MPD, 'nothing else changes');
+    });
+    test(`HLS master, ${c.name}: a SUBTITLES rendition per language and every variant in group subs`, () => {
+      const out = withHlsSubtitles(MASTER, c.tracks);
+      const media = out.split('\n').filter((l) => l.startsWith('#EXT-X-MEDIA:TYPE=SUBTITLES'));
+      assert.equal(media.length, c.textSets);
+      if (c.tracks.length === 0) return assert.equal(out, MASTER);
+      assert.equal(media[0], '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,URI="subtitles/v1/en.m3u8"');
+      const variants = out.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF:'));
+      assert.ok(variants.length > 0 && variants.every((v) => v.endsWith(',SUBTITLES="subs"')));
+      assert.ok(out.indexOf('#EXT-X-MEDIA:TYPE=SUBTITLES') < out.indexOf('#EXT-X-STREAM-INF'), 'renditions before the variants');
+    });
+  }
+  test('a media playlist is left alone', () => {
+    const media = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nchunk-1.m4s\n#EXT-X-ENDLIST\n';
+    assert.equal(withHlsSubtitles(media, [en]), media);
+  });
+  test('quotes in labels cannot break the markup', () => {
+    assert.match(withMpdSubtitles(MPD, [ptBr]), /<Label>Português &quot;BR&quot;<\/Label>/);
+    assert.match(withHlsSubtitles(MASTER, [ptBr]), /NAME="Português BR"/);
+  });
 });

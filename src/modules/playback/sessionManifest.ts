@@ -115,3 +115,45 @@ export function withContentProtection(mpd: string, p: Protection): string {
       .join('');
   return withNs.replace(/([ \t]*)(<AdaptationSet\b[^>]*>)/g, (_m, indent: string, open: string) => `${indent}${open}${elements(`${indent}\t`)}`);
 }
+
+/** A subtitle track of the session's video; paths relative to the manifests' folder. */
+export interface SubtitleTrack {
+  language: string;
+  label: string;
+  /** The WebVTT file. */
+  vtt: string;
+  /** HLS media playlist of that file. */
+  playlist: string;
+}
+
+const xmlAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const hlsAttr = (s: string): string => s.replace(/["\r\n]/g, '');
+
+/** Adds one text AdaptationSet per subtitle track to every Period of an MPD. */
+export function withMpdSubtitles(mpd: string, tracks: SubtitleTrack[]): string {
+  if (tracks.length === 0) return mpd;
+  return mpd.replace(/([ \t]*)<\/Period>/g, (_m, indent: string) => {
+    const sets = tracks.map(
+      (t) =>
+        `${indent}\t<AdaptationSet contentType="text" mimeType="text/vtt" lang="${xmlAttr(t.language)}">\n` +
+        `${indent}\t\t<Role schemeIdUri="urn:mpeg:dash:role:2011" value="subtitle"/>\n` +
+        `${indent}\t\t<Label>${xmlAttr(t.label)}</Label>\n` +
+        `${indent}\t\t<Representation id="subtitles-${xmlAttr(t.language)}" bandwidth="256">\n` +
+        `${indent}\t\t\t<BaseURL>${xmlAttr(t.vtt)}</BaseURL>\n` +
+        `${indent}\t\t</Representation>\n` +
+        `${indent}\t</AdaptationSet>\n`,
+    );
+    return `${sets.join('')}${indent}</Period>`;
+  });
+}
+
+/** Adds the subtitle renditions (group "subs") to an HLS master playlist and points every variant at them. */
+export function withHlsSubtitles(m3u8: string, tracks: SubtitleTrack[]): string {
+  if (tracks.length === 0 || !m3u8.includes('#EXT-X-STREAM-INF')) return m3u8;
+  const media = tracks.map((t) => `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="${hlsAttr(t.label)}",LANGUAGE="${hlsAttr(t.language)}",DEFAULT=NO,AUTOSELECT=YES,URI="${hlsAttr(t.playlist)}"`);
+  const lines = m3u8.split('\n').map((line) => (line.startsWith('#EXT-X-STREAM-INF:') && !/SUBTITLES=/.test(line) ? `${line.trimEnd()},SUBTITLES="subs"` : line));
+  // Renditions go before the first variant, after the playlist-wide tags.
+  const first = lines.findIndex((l) => l.startsWith('#EXT-X-STREAM-INF:') || l.startsWith('#EXT-X-MEDIA:'));
+  lines.splice(first, 0, ...media);
+  return lines.join('\n');
+}

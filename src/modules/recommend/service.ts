@@ -12,6 +12,7 @@ import { type Audience, type RankingContext, type TitleFacts, blend, contextBoos
 import type { RecommendRepository } from './repository.ts';
 import { MAX_ROW, dedupeFirstScreen, orderHomeRows } from './rows.ts';
 import { type ProfileTaste, tasteOf } from './signals.ts';
+import { SummaryCache } from './summaryCache.ts';
 import { type Trend, trendingFor } from './trending.ts';
 
 /** A trained model ready to serve, with the trending lists computed beside it. */
@@ -91,8 +92,10 @@ export function recommenderService(o: RecommenderOptions) {
   // Every published title's facts, in memory: ranking and filtering read them for every candidate.
   let facts: Promise<Catalogue> | undefined;
   let factsAt = 0;
+  const summaries = new SummaryCache<TitleSummary>(FACTS_TTL_MS, clock);
   o.catalog.onChange(() => {
     facts = undefined;
+    summaries.clear();
   });
   const titleFacts = (): Promise<Catalogue> => {
     if (!facts || clock() - factsAt > FACTS_TTL_MS) {
@@ -213,15 +216,15 @@ export function recommenderService(o: RecommenderOptions) {
     const seen = new Set(taste.history.map((h) => h.itemId));
     for (const genre of genres.slice(0, GENRE_ROWS)) {
       const inGenre = (id: string) => !seen.has(id) && all.get(id)!.genres.includes(genre) && ok(id);
-      const ids = [...new Set([...firstWhere(ranked.map((x) => x.itemId), inGenre, MAX_ROW), ...firstWhere(c.byPopularity.map((t) => t.id), inGenre, MAX_ROW)])].slice(0, MAX_ROW);
+      const ids = [...new Set([...firstWhere(ranked, (x) => inGenre(x.itemId), MAX_ROW).map((x) => x.itemId), ...firstWhere(c.byPopularity, (t) => inGenre(t.id), MAX_ROW).map((t) => t.id)])].slice(0, MAX_ROW);
       const mine = affinity.has(genre);
       if (ids.length >= MIN_ROW) drafts.push({ row: { id: `genre:${genre}`, kind: 'genre', title: genre, reason: mine ? `Because you watch ${genre}` : `Popular ${genre} titles` }, items: ids.map((id) => ({ id })) });
     }
 
-    const summaries = await summariesById(drafts.flatMap((d) => d.items.map((x) => x.id)), req.viewer);
+    const titles = await cachedSummaries(drafts.flatMap((d) => d.items.map((x) => x.id)), req.viewer);
     const rows = drafts.flatMap((d) => {
       const items = d.items.flatMap((x) => {
-        const t = summaries.get(x.id);
+        const t = titles.get(x.id);
         return t ? [{ ...t, ...(x.score !== undefined && { score: round(x.score) }), ...(x.rank !== undefined && { rank: x.rank }) }] : [];
       });
       return items.length > 0 ? [{ ...d.row, items }] : [];
@@ -231,11 +234,14 @@ export function recommenderService(o: RecommenderOptions) {
 
   const summariesById = async (ids: string[], viewer: CatalogViewer): Promise<Map<string, TitleSummary>> =>
     new Map((await o.catalog.summariesOf([...new Set(ids)], viewer)).map((t) => [t.id, t]));
+  /** Summaries for building pages: from the short-lived cache, the catalog asked only for titles not seen lately. */
+  const cachedSummaries = (ids: string[], viewer: CatalogViewer): Promise<Map<string, TitleSummary>> =>
+    summaries.get(`${viewer.country}|${viewer.maxMaturityRating}`, ids, (missing) => o.catalog.summariesOf(missing, viewer));
 
   /** Continue Watching and My List, read live: they change with every play and save. */
   const liveRows = async (req: HomeRequest): Promise<HomeRow[]> => {
     const [progress, listIds] = await Promise.all([o.viewing.continueWatching(req.profileId, 20), o.viewing.myListIds(req.profileId)]);
-    const titles = await summariesById([...progress.map((p) => p.titleId), ...listIds.slice(0, MAX_ROW)], req.viewer);
+    const titles = await cachedSummaries([...progress.map((p) => p.titleId), ...listIds.slice(0, MAX_ROW)], req.viewer);
     const continueItems = progress.flatMap((p) => {
       const t = titles.get(p.titleId);
       return t ? [{ ...t, videoId: p.videoId, episodeId: p.episodeId, positionSec: p.positionSec, durationSec: p.durationSec, progress: p.progress, upNext: p.upNext }] : [];
@@ -283,7 +289,7 @@ const rankedTitles = async (req: HomeRequest, limit: number): Promise<(TitleSumm
     const ranked = taste.personal && s ? candidates(s, taste, all, audience, req, trending).ranked : trending;
     const score = new Map(ranked.map((x) => [x.itemId, x.score]));
     const ids = diversify(ranked, all, { limit, maxPerFranchise: 2, maxGenreShare: 0.7 });
-    const titles = await summariesById(ids, req.viewer);
+    const titles = await cachedSummaries(ids, req.viewer);
     return ids.flatMap((id) => {
       const t = titles.get(id);
       return t ? [{ ...t, score: round(score.get(id)!) }] : [];
@@ -328,7 +334,7 @@ const rankedTitles = async (req: HomeRequest, limit: number): Promise<(TitleSumm
       const known = new Set(popular.map((x) => x.itemId));
       const rest = firstWhere(c.byPopularity, (t) => !known.has(t.id) && isEligible(t, audience), 500).map((t) => ({ itemId: t.id, score: 0 }));
       const ids = diversify([...popular, ...rest], all, { limit, maxPerFranchise: 1, maxGenreShare: 0.25 });
-      return [...(await summariesById(ids, viewer)).values()];
+      return [...(await cachedSummaries(ids, viewer)).values()];
     },
 
     /** Records the titles a new profile says it likes; its next home page is built from them. */

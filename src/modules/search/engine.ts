@@ -1,6 +1,7 @@
 import { type CatalogViewer, type IndexableTitle, maturityRank } from '../catalog/index.ts';
 import { type SlotSpec, parseQuery, resolveSlots, slotWords } from './query.ts';
 import { type Affinity, COVERAGE_WEIGHT, EXACT_NAME_BONUS, MAX_POPULARITY_BOOST, NAME_START_BONUS, NO_AFFINITY, type NameShape, affinityBoost, compareRanked, nameBonus, nameShape, popularityBoost, rankTop, recencyBoost, topK } from './rank.ts';
+import { QueryCache } from './queryCache.ts';
 import { type FieldSpec, type Matches, type QuerySlot, TextIndex } from './textIndex.ts';
 import { fold, indexTokens, tokenize } from './text.ts';
 import { GENRE_BITS, NO_YEAR, TitleColumns, hasLength, lengthBit } from './titleColumns.ts';
@@ -138,6 +139,12 @@ export const personKey = (name: string): string => tokenize(name).map((t) => t.t
 
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 1000;
+/** Queries matching at least this many titles keep their work (see QueryCache): short prefixes, mostly. */
+const BROAD_MATCHES = 1000;
+/** About 300 KB each at 20,000 titles. */
+const CACHED_SEARCHES = 48;
+/** Small; one per query, viewer class (maturity, country) and limit. */
+const CACHED_SUGGESTIONS = 2000;
 
 export class EmbeddedSearchEngine implements SearchBackend {
   private titles = new TextIndex(TITLE_FIELDS);
@@ -151,6 +158,9 @@ export class EmbeddedSearchEngine implements SearchBackend {
   /** Every genre seen, numbered densely (never reset: a handful of genres). */
   private readonly genres: { id: string; name: string }[] = [];
   private readonly genreOrdOf = new Map<string, number>();
+  /** Text matches of broad searches, for every viewer and filter (they are applied afterwards). */
+  private readonly broadMatches = new QueryCache<Matches>(CACHED_SEARCHES);
+  private readonly broadSuggestions = new QueryCache<Suggestions>(CACHED_SUGGESTIONS);
 
   constructor(private readonly currentYear: () => number = () => new Date().getUTCFullYear()) {}
 
@@ -167,11 +177,14 @@ export class EmbeddedSearchEngine implements SearchBackend {
     this.entityDocs = [];
     this.entityByKey = new Map();
     this.maxPopularity = 0;
+    this.broadMatches.clear();
+    this.broadSuggestions.clear();
     for (const t of titles) this.upsert(t);
   }
 
   upsert(title: IndexableTitle): void {
     this.remove(title.id);
+    const before = this.cacheState();
     const doc = this.titles.add([
       [title.name],
       title.cast,
@@ -206,19 +219,39 @@ export class EmbeddedSearchEngine implements SearchBackend {
     this.maxPopularity = Math.max(this.maxPopularity, title.popularity);
     for (const name of people) this.link('person', personKey(name), name, title.id);
     for (const g of title.genres) this.link('genre', `genre:${g.id}`, g.name, title.id, g.id);
+    this.forgetCached(before, this.titles.termsOf(doc));
   }
 
   remove(titleId: string): void {
     const doc = this.docOfTitle.get(titleId);
     if (doc === undefined) return;
     const old = this.titleDocs[doc]!;
+    const before = this.cacheState();
+    const terms = this.titles.termsOf(doc);
     this.titles.remove(doc);
     this.titleDocs[doc] = null;
     this.docOfTitle.delete(titleId);
     for (const name of [...old.title.cast, ...old.title.directors]) this.unlink(personKey(name), titleId);
     for (const g of old.title.genres) this.unlink(`genre:${g.id}`, titleId);
+    this.forgetCached(before, terms);
     // Tombstones cost memory and time; past a point, start over from the live titles.
     if (this.titles.docCount > 1000 && this.titles.docCount > 3 * this.titles.liveCount) this.rebuild(this.liveTitles());
+  }
+
+  private cacheState(): { titleTerms: number; entityTerms: number; maxPopularity: number } {
+    return { titleTerms: this.titles.termSetVersion, entityTerms: this.entities.termSetVersion, maxPopularity: this.maxPopularity };
+  }
+
+  /** After a title (holding `terms`) changed: drop cached work it could alter, or all of it when queries resolve or score differently now. */
+  private forgetCached(before: ReturnType<EmbeddedSearchEngine['cacheState']>, terms: readonly string[]): void {
+    const now = this.cacheState();
+    if (now.titleTerms !== before.titleTerms || now.entityTerms !== before.entityTerms || now.maxPopularity !== before.maxPopularity) {
+      this.broadMatches.clear();
+      this.broadSuggestions.clear();
+      return;
+    }
+    this.broadMatches.forgetTerms(terms);
+    this.broadSuggestions.forgetTerms(terms);
   }
 
   private genreOrd(id: string, name: string): number {
@@ -284,22 +317,31 @@ export class EmbeddedSearchEngine implements SearchBackend {
       (subtitles === undefined || this.titleDocs[doc]!.title.subtitleLanguages.includes(subtitles));
     const required = slots.filter((s) => !s.optional).length;
     // One pass that also keeps documents missing one word: used only when nothing matches every word.
-    let m = this.titles.search(slots, { primaryOnly: false, minCoverage: Math.max(1, required - 1), accept, groups: PHRASE_GROUPS });
+    const key = JSON.stringify(specs);
+    let m = this.broadMatches.get(key);
+    if (!m) {
+      m = this.titles.search(slots, { primaryOnly: false, minCoverage: Math.max(1, required - 1), accept: () => true, groups: PHRASE_GROUPS });
+      if (m.count >= BROAD_MATCHES) this.broadMatches.set(key, m, matchedTerms(slots));
+    }
+    const accepted = new Int32Array(m.count);
+    let acceptedCount = 0;
+    for (let i = 0; i < m.count; i++) if (accept(m.doc[i]!)) accepted[acceptedCount++] = i;
     const minCoverage = Math.max(1, required);
     let full = false;
-    for (let i = 0; i < m.count && !full; i++) full = m.coverage[i]! >= minCoverage;
-    if (!full && required < 2) m = { ...m, count: 0 };
+    for (let k = 0; k < acceptedCount && !full; k++) full = m.coverage[accepted[k]!]! >= minCoverage;
+    if (!full && required < 2) acceptedCount = 0;
 
     // Facets count what the text and the viewer allow, before the genre and type chips narrow it.
     const genreCounts = new Int32Array(this.genres.length);
     let movies = 0;
     let series = 0;
     const genreOrd = f.genre === undefined ? -1 : (this.genreOrdOf.get(f.genre) ?? -2);
-    const pool = new Int32Array(m.count);
+    const pool = new Int32Array(acceptedCount);
     let poolSize = 0;
     const { genreBits, genreOverflow } = this.cols;
     const wantSeries = f.type === undefined ? -1 : f.type === 'series' ? 1 : 0;
-    for (let i = 0; i < m.count; i++) {
+    for (let k = 0; k < acceptedCount; k++) {
+      const i = accepted[k]!;
       if (full && m.coverage[i]! < minCoverage) continue;
       const doc = m.doc[i]!;
       const isSeries = this.cols.series[doc]!;
@@ -405,9 +447,19 @@ export class EmbeddedSearchEngine implements SearchBackend {
   }
 
   suggest(q: string, visibility: Visibility | undefined, limit = 6): Suggestions {
-    const out: Suggestions = { titles: [], people: [], genres: [] };
     const specs = parseQuery(q);
-    if (specs.length === 0) return out;
+    if (specs.length === 0) return { titles: [], people: [], genres: [] };
+    // Suggestions depend on the viewer only through maturity and country: one entry per such class.
+    const key = JSON.stringify([specs, visibility ? [visibility.maxRank, visibility.country] : null, limit]);
+    const cached = this.broadSuggestions.get(key);
+    if (cached) return structuredClone(cached);
+    const { out, titleMatches, terms } = this.suggestNow(specs, visibility, limit);
+    if (titleMatches >= BROAD_MATCHES) this.broadSuggestions.set(key, structuredClone(out), terms);
+    return out;
+  }
+
+  private suggestNow(specs: SlotSpec[], visibility: Visibility | undefined, limit: number): { out: Suggestions; titleMatches: number; terms: Set<string> } {
+    const out: Suggestions = { titles: [], people: [], genres: [] };
     const typedJoined = slotWords(specs).join('');
     const popScale = this.maxPopularity > 0 ? MAX_POPULARITY_BOOST / Math.log1p(this.maxPopularity) : 0;
 
@@ -460,7 +512,8 @@ export class EmbeddedSearchEngine implements SearchBackend {
     const best = topK(people, limit * 2, compareRanked);
     out.people = best.filter((p) => p.e.kind === 'person').slice(0, Math.ceil(limit / 2)).map((p) => ({ name: p.e.text, titleCount: p.count, ranges: highlightRanges(p.e.text, entityTerms, ENTITY_FIELDS[0]!) }));
     out.genres = best.filter((p) => p.e.kind === 'genre').slice(0, 3).map((p) => ({ id: p.e.genreId!, name: p.e.text, ranges: highlightRanges(p.e.text, entityTerms, ENTITY_FIELDS[0]!) }));
-    return out;
+    // A person's or genre's counts change only with titles that name them, which hold the same terms.
+    return { out, titleMatches: tm.count, terms: new Set([...titleTerms, ...entityTerms]) };
   }
 
   tasteOf(titleIds: readonly string[]): { genres: string[]; people: string[] }[] {
@@ -486,6 +539,7 @@ const joinedLengthBits = (names: readonly NameShape[]): number => {
   return bits;
 };
 
+/** Every term a query's words resolved to: a title holding none of them cannot match it. */
 const matchedTerms = (slots: readonly QuerySlot[]): Set<string> => {
   const out = new Set<string>();
   for (const s of slots) for (const t of s.terms.keys()) out.add(t);

@@ -73,6 +73,7 @@ export class TextIndex {
   private readonly joined = new Set<string>();
   private readonly docTerms: (string[] | null)[] = [];
   private live = 0;
+  private termsChanged = 0;
   private buffers = {
     total: new Float64Array(0),
     best: new Float32Array(0),
@@ -101,6 +102,16 @@ export class TextIndex {
   }
   get termCount(): number {
     return this.vocab.size;
+  }
+
+  /** Changes whenever a term starts or stops being held by some live document (queries may then resolve differently). */
+  get termSetVersion(): number {
+    return this.termsChanged;
+  }
+
+  /** The distinct terms of a live document. */
+  termsOf(doc: number): readonly string[] {
+    return this.docTerms[doc] ?? [];
   }
 
   isLive(doc: number): boolean {
@@ -134,7 +145,7 @@ export class TextIndex {
         distinct.add(term);
       }
     });
-    for (const term of distinct) this.postings.get(term)!.df++;
+    for (const term of distinct) if (this.postings.get(term)!.df++ === 0) this.termsChanged++;
     this.docTerms.push([...distinct]);
     this.live++;
     return doc;
@@ -143,7 +154,7 @@ export class TextIndex {
   remove(doc: number): void {
     const terms = this.docTerms[doc];
     if (!terms) return;
-    for (const term of terms) this.postings.get(term)!.df--;
+    for (const term of terms) if (--this.postings.get(term)!.df === 0) this.termsChanged++;
     this.docTerms[doc] = null;
     this.live--;
   }

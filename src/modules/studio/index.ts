@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../../platform/jobs/index.ts';
@@ -12,11 +13,12 @@ import { studioMigrations } from './migrations.ts';
 import { studioRepository } from './repository.ts';
 import { studioRoutes } from './routes.ts';
 import { type StudioService, studioService } from './service.ts';
+import { tusRoutes } from './tusRoutes.ts';
 import { ENCODE_JOB } from './types.ts';
 
 export { studioMigrations, ENCODE_JOB };
 export { JobFailedError, type StudioService } from './service.ts';
-export type { Rendition, StudioJob, Video, VideoFiles } from './types.ts';
+export type { Rendition, StudioJob, SubtitleFile, Video, VideoFiles } from './types.ts';
 export type { LadderMode, LadderReport } from './media/encodeTitle.ts';
 export { DEMO_VIDEO_KINDS, type DemoVideoKind } from './media/demoVideo.ts';
 export { makeDemoVideo } from './media/makeDemoVideo.ts';
@@ -28,6 +30,8 @@ export interface StudioModuleOptions {
   catalog: CatalogService;
   auth: Authenticator;
   uploadMaxBytes: number;
+  /** Where unfinished resumable (tus) uploads are kept. */
+  tusDirectory: string;
   ffmpegPath: string;
   ffprobePath: string;
   encodePreset: X264Preset;
@@ -49,7 +53,10 @@ export function studioModule(o: StudioModuleOptions) {
   const service: StudioService = studioService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog, ...(o.protectUploads !== undefined ? { protectUploads: o.protectUploads } : {}) });
   return {
     service,
-    routes: studioRoutes(service, o.auth, o.uploadMaxBytes),
+    routes: async (app: FastifyInstance) => {
+      await studioRoutes(service, o.auth, o.uploadMaxBytes)(app);
+      await tusRoutes({ service, auth: o.auth, uploadMaxBytes: o.uploadMaxBytes, directory: o.tusDirectory })(app);
+    },
     jobs: {
       [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log, ladderMode: o.ladderMode ?? 'per-title', vmafModelPath: o.vmafModelPath, vp9Rungs: o.vp9Rungs ?? 2, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}) }),
     },

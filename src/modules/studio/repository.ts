@@ -63,6 +63,7 @@ export function studioRepository(base: Kysely<object>) {
         .set({ status: 'ready', duration_sec: v.durationSec, width: v.width, height: v.height, renditions: JSON.stringify(v.renditions), files: JSON.stringify(v.files), ladder: v.ladder ? JSON.stringify(v.ladder) : null, error_code: null, updated_at: nowIso() })
         .where('id', '=', id)
         .execute(),
+    setVideoFiles: (id: string, files: VideoFiles) => db.updateTable('videos').set({ files: JSON.stringify(files), updated_at: nowIso() }).where('id', '=', id).execute(),
     insertVideo: (row: VideoRow) => db.insertInto('videos').values(row).execute(),
     markVideoFailed: (id: string, code: string) => db.updateTable('videos').set({ status: 'failed', error_code: code, updated_at: nowIso() }).where('id', '=', id).execute(),
   };

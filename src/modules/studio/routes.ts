@@ -4,6 +4,9 @@ import { invalid, tooLarge, unsupportedMedia } from '../../platform/errors.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { StudioService } from './service.ts';
 
+/** Subtitles for a feature film are tens of kilobytes; anything far larger is not a subtitle file. */
+const SUBTITLE_MAX_BYTES = 2 * 1024 * 1024;
+
 const VIDEO_EXTENSIONS = new Set(['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'mxf', 'ts', 'mpg', 'mpeg', 'y4m']);
 
 /** A cheap first gate; the probe in the encode job is the real check of what the bytes are. */
@@ -78,6 +81,34 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
     app.get<{ Params: { videoId: string } }>('/api/v1/studio/videos/:videoId', async (request) => {
       const caller = await auth.role(request, 'partner', 'admin');
       return service.uploadedVideo(request.params.videoId, { accountId: caller.accountId, isAdmin: caller.role === 'admin' });
+    });
+
+    app.post<{ Params: { videoId: string } }>('/api/v1/studio/videos/:videoId/subtitles', async (request, reply) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      if (!request.isMultipart()) throw unsupportedMedia('multipart_required', 'Send the subtitles as multipart/form-data with fields language, label? and file');
+      const fields: Record<string, string> = {};
+      let bytes: Buffer | undefined;
+      let failure: unknown;
+      // Read to the end even when refusing, so the client gets our 4xx rather than a reset.
+      for await (const part of request.parts({ limits: { fileSize: SUBTITLE_MAX_BYTES, files: 1, fields: 5 } })) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value);
+        } else if (part.fieldname !== 'file') {
+          part.file.resume();
+          failure ??= invalid('unexpected_file_field', `Unexpected file field ${part.fieldname}; send the subtitles as "file"`, part.fieldname);
+        } else {
+          bytes = await part.toBuffer().catch((err: unknown) => {
+            part.file.resume();
+            failure ??= err instanceof Error && 'code' in err && err.code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge('subtitles_too_large', `Subtitle files are limited to ${SUBTITLE_MAX_BYTES} bytes`) : err;
+            return undefined;
+          });
+        }
+      }
+      if (failure) throw failure;
+      if (bytes === undefined) throw invalid('file_required', 'file is required', 'file');
+      if (!fields.language) throw invalid('language_required', 'language is required (e.g. en, pt-BR)', 'language');
+      const track = await service.addSubtitles({ videoId: request.params.videoId, language: fields.language, ...(fields.label ? { label: fields.label } : {}), bytes, accountId: caller.accountId, isAdmin: caller.role === 'admin' });
+      return reply.status(201).send(track);
     });
 
     app.get<{ Params: { jobId: string } }>('/api/v1/studio/jobs/:jobId', async (request) => {

@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
-import { forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { DomainError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { newId, nowIso } from '../../platform/db/index.ts';
 import type { JobQueue } from '../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { LadderMode } from './media/encodeTitle.ts';
 import type { StudioRepository, VideoRow } from './repository.ts';
-import { ENCODE_JOB, type EncodeJobPayload, type StudioJob, type Video } from './types.ts';
+import { checkSubtitles, isLanguageTag, subtitlePlaylist } from './subtitles.ts';
+import { ENCODE_JOB, type EncodeJobPayload, type StudioJob, type SubtitleFile, type Video } from './types.ts';
 
 export class JobFailedError extends Error {
   constructor(readonly job: StudioJob) {
@@ -146,6 +147,32 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
       if (!upload || !row) throw notFound('video_not_found', 'No such video');
       if (!caller.isAdmin && upload.account_id !== caller.accountId) throw forbidden('not_your_video', 'This video belongs to another partner');
       return toVideo(row);
+    },
+
+    /**
+     * Attaches (or replaces) one language's subtitles to a ready video: checked against the video's
+     * duration, stored as WebVTT beside its packaged files, then listed in every session's manifests.
+     */
+    async addSubtitles(input: { videoId: string; language: string; label?: string; bytes: Buffer; accountId: string; isAdmin: boolean }): Promise<SubtitleFile> {
+      if (!isLanguageTag(input.language)) throw invalid('invalid_language', 'language must be a BCP 47 tag such as en or pt-BR', 'language');
+      const row = await o.repo.videoById(input.videoId);
+      if (!row) throw notFound('video_not_found', 'No such video');
+      await o.catalog.assertOwner(row.title_id, input.accountId, input.isAdmin);
+      const video = toVideo(row);
+      if (video.status !== 'ready' || !video.files || video.durationSec === null) throw conflict('video_not_ready', 'Subtitles can be added once the video is encoded');
+      const checked = checkSubtitles(input.bytes, video.durationSec);
+      if (!checked.ok) {
+        const first = checked.report[0]!;
+        throw new DomainError('invalid', 'invalid_subtitles', `The subtitle file has ${checked.report.length} problem(s); first, line ${first.line}: ${first.problem}`, { field: 'file', extra: { report: checked.report } });
+      }
+      // Under the video's own id: videos sharing one package keep their own subtitles.
+      const dir = `subtitles/${video.id}`;
+      const track: SubtitleFile = { language: input.language, label: input.label?.trim() || input.language, vtt: `${dir}/${input.language}.vtt`, playlist: `${dir}/${input.language}.m3u8`, cues: checked.cues.length, uploadedAt: nowIso() };
+      await o.objects.put(`${assetPrefix(video.assetId)}/${track.vtt}`, Buffer.from(checked.vtt));
+      await o.objects.put(`${assetPrefix(video.assetId)}/${track.playlist}`, Buffer.from(subtitlePlaylist(`${input.language}.vtt`, video.durationSec)));
+      const others = (video.files.subtitles ?? []).filter((t) => t.language !== input.language);
+      await o.repo.setVideoFiles(video.id, { ...video.files, subtitles: [...others, track].sort((a, b) => a.language.localeCompare(b.language)) });
+      return track;
     },
 
     async video(videoId: string): Promise<Video | undefined> {

@@ -19,6 +19,18 @@ export interface VideoFiles {
   thumbnails: string[];
   /** Set when the segments are encrypted (CENC): the key id and its pssh, for manifests and licences. */
   protection?: PackageProtection;
+  /** Uploaded subtitles, one per language, as WebVTT (and its HLS playlist); listed in the manifests per session. */
+  subtitles?: SubtitleFile[];
+}
+
+export interface SubtitleFile {
+  /** BCP 47 tag, e.g. en or pt-BR. */
+  language: string;
+  label: string;
+  vtt: string;
+  playlist: string;
+  cues: number;
+  uploadedAt: string;
 }
 
 export interface Video {

@@ -24,8 +24,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
     if (err instanceof DomainError) {
       if (err.details.retryAfterSec !== undefined) reply.header('retry-after', String(err.details.retryAfterSec));
-      const sent = body(err.code, err.message, err.details.field);
-      return reply.status(STATUS[err.kind]).send(err.details.extra ? { error: { ...err.details.extra, ...sent.error } } : sent);
+      const sent = domainErrorResponse(err);
+      return reply.status(sent.status).send(sent.body);
     }
     if (err.validation) {
       const first = err.validation[0];
@@ -45,6 +45,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
     return reply.status(status).send(body(code, err.message));
   });
+}
+
+/** Status and body of a domain error, for handlers that write their own responses (tus uploads). */
+export function domainErrorResponse(err: DomainError): { status: number; body: ErrorBody } {
+  const sent = body(err.code, err.message, err.details.field);
+  return { status: STATUS[err.kind], body: err.details.extra ? { error: { ...err.details.extra, ...sent.error } } : sent };
 }
 
 export function routeNotFound(method: string, url: string): ErrorBody {

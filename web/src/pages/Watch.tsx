@@ -6,6 +6,7 @@ import type { PlayerError } from '../player/errors';
 import type { ShakaPlayer } from '../player/shaka';
 import { PlayerErrorPanel } from '../player/PlayerErrorPanel';
 import { StatsOverlay } from '../player/StatsOverlay';
+import { SubtitlesSelect } from '../player/SubtitlesSelect';
 import { useTitleInfo } from '../player/useTitleInfo';
 import '../styles/player.css';
 
@@ -131,6 +132,7 @@ export default function Watch({ videoId, titleId }: { videoId: string; titleId: 
         <span className="state-badge" data-testid="player-state" data-state={state} aria-live="polite">
           {state}
         </span>
+        <SubtitlesSelect player={player} />
         <button
           className="btn btn-ghost"
           data-testid="stats-toggle"

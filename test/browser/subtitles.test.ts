@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { apiClient } from '../support/client.ts';
+import { makeTestClip } from '../support/media.ts';
+import { type TestServer, startTestServer } from '../support/marquee.ts';
+
+let server: TestServer;
+let browser: Browser;
+let titleId: string;
+let videoId: string;
+
+before(async () => {
+  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
+  const api = apiClient(server.url);
+  const token = await server.partnerToken();
+  titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Captioned Pattern', genres: ['Documentary'] }, token)).body.id;
+  const clip = await makeTestClip(join(server.dataDir, 'captioned.mp4'), { seconds: 3, height: 144 });
+  const form = new FormData();
+  form.set('titleId', titleId);
+  form.set('protected', 'false');
+  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'captioned.mp4');
+  const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token });
+  assert.equal(upload.status, 202, JSON.stringify(upload.body));
+  await server.m.services.studio.waitForJob(upload.body.jobId, () => undefined, 200);
+  videoId = upload.body.videoId;
+  const subs = new FormData();
+  subs.set('language', 'fr');
+  subs.set('label', 'Français');
+  subs.set('file', new Blob(['1\n00:00:00,000 --> 00:00:02,500\nBonjour tout le monde\n']), 'fr.srt');
+  assert.equal((await api.call('POST', `/api/v1/studio/videos/${videoId}/subtitles`, { form: subs, token })).status, 201);
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the watch page offers the uploaded subtitles and shows them when chosen', async () => {
+  const api = apiClient(server.url);
+  const viewer = await api.viewer();
+  const profile = (await api.get('/api/v1/profiles', viewer.accessToken)).body.items[0];
+  const page = await browser.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  await page.goto(`${server.url}/`);
+  await page.evaluate(
+    ([account, refresh, profileToken, p]) => {
+      localStorage.setItem('accountToken', account);
+      localStorage.setItem('refreshToken', refresh);
+      localStorage.setItem('profileToken', profileToken);
+      localStorage.setItem('profile', JSON.stringify(p));
+    },
+    [viewer.accessToken, viewer.refreshToken, viewer.profileToken, profile] as const,
+  );
+  await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
+  const select = page.getByTestId('subtitles-select');
+  await select.waitFor({ timeout: 45_000 });
+  assert.deepEqual(await select.locator('option').allTextContents(), ['Subtitles off', 'Français']);
+  await select.selectOption({ label: 'Français' });
+  await page.getByTestId('play-button').click();
+  // Shaka renders through the video's own text tracks: the French one shows and holds the cue.
+  await page.waitForFunction(
+    () => {
+      const v = document.querySelector('[data-testid="video"]') as HTMLVideoElement | null;
+      const showing = v && [...v.textTracks].find((t) => t.mode === 'showing');
+      return Boolean(showing && showing.language === 'fr' && showing.cues && [...showing.cues].some((c) => (c as VTTCue).text.includes('Bonjour')));
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+});
