@@ -30,7 +30,10 @@ interface Caller {
  * response carries the encode job's id in Marquee-Job-Id.
  */
 export function tusRoutes(o: { service: StudioService; auth: Authenticator; uploadMaxBytes: number; directory: string }) {
-  const store = new FileStore({ directory: o.directory });
+  // Made on first use: FileStore creates its directory in the background when constructed, which a
+  // process that never takes a tus upload (a worker, a test torn down at once) must not race.
+  let fileStore: FileStore | undefined;
+  const store = () => (fileStore ??= new FileStore({ directory: o.directory }));
   // Hooks see a web Request; the caller checked by Fastify is found again through the Node request.
   const callers = new WeakMap<IncomingMessage, Caller>();
   const callerOf = (req: Request): Caller => {
@@ -40,9 +43,10 @@ export function tusRoutes(o: { service: StudioService; auth: Authenticator; uplo
     return caller;
   };
 
-  const tus = new Server({
+  let tus: Server | undefined;
+  const tusServer = () => (tus ??= new Server({
     path: TUS_PATH,
-    datastore: store,
+    datastore: store(),
     maxSize: o.uploadMaxBytes,
     relativeLocation: true,
     exposedHeaders: RESULT_HEADERS,
@@ -56,11 +60,11 @@ export function tusRoutes(o: { service: StudioService; auth: Authenticator; uplo
       const caller = callerOf(req);
       // Kept after an unexpected failure, so repeating the final PATCH retries the ingest.
       const result = await ingestFinished(upload, caller).catch(async (err: unknown) => {
-        if (err instanceof DomainError) await store.remove(upload.id).catch(() => undefined);
+        if (err instanceof DomainError) await store().remove(upload.id).catch(() => undefined);
         throw err;
       });
       // The job exists now; a leftover partial file is only disk space, not a failed upload.
-      await store.remove(upload.id).catch(() => undefined);
+      await store().remove(upload.id).catch(() => undefined);
       return { headers: { 'Marquee-Job-Id': result.jobId, 'Marquee-Upload-Id': result.uploadId, 'Marquee-Video-Id': result.videoId } };
     },
     async onResponseError(_req, err) {
@@ -68,7 +72,7 @@ export function tusRoutes(o: { service: StudioService; auth: Authenticator; uplo
       const sent = domainErrorResponse(err);
       return { status_code: sent.status, body: JSON.stringify(sent.body) };
     },
-  });
+  }));
 
   /** Copies the file into object storage while hashing it; a wrong checksum keeps nothing. */
   async function ingestFinished(upload: Upload, caller: Caller) {
@@ -106,13 +110,13 @@ export function tusRoutes(o: { service: StudioService; auth: Authenticator; uplo
         const id = request.url.split('?')[0]!.slice(TUS_PATH.length + 1);
         if (id && !UPLOAD_ID.test(id)) throw notFound('upload_not_found', 'No such upload');
         if (id && !isAdmin) {
-          const existing = await store.getUpload(id).catch(() => undefined);
+          const existing = await store().getUpload(id).catch(() => undefined);
           if (existing && existing.metadata?.[OWNER_KEY] !== caller.accountId) throw forbidden('not_your_upload', 'This upload belongs to another partner');
         }
         callers.set(request.raw, { accountId: caller.accountId, isAdmin });
       }
       reply.hijack();
-      await tus.handle(request.raw, reply.raw);
+      await tusServer().handle(request.raw, reply.raw);
     };
     app.all(TUS_PATH, handler);
     app.all(`${TUS_PATH}/*`, handler);
