@@ -70,6 +70,7 @@ describe('chaos scenarios', () => {
     }
     const cw = await api.get('/api/v1/continue-watching', viewer.profileToken);
     assert.equal(cw.body.items[0].positionSec, 32);
+    assert.match((await api.get('/metrics')).body, /progress_write_seconds_count [3-9]/, 'each durable write is timed');
   });
 
   test('with recommendations failing, the home page still answers with generic rows', async () => {

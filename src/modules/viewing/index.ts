@@ -5,12 +5,13 @@ import { viewingMigrations } from './migrations.ts';
 import { VIEWING_EVENTS, viewingRepository } from './repository.ts';
 import { viewingRoutes } from './routes.ts';
 import { type ViewingService, viewingService } from './service.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 
 export { viewingMigrations, VIEWING_EVENTS };
 export type { ContinueWatchingItem, HistoryItem, ViewingService, ViewingSignals } from './service.ts';
 export { isFinished, resumePointSec } from './watchState.ts';
 
-export function viewingModule(o: { db: Kysely<object>; catalog: CatalogService; auth: Authenticator }): { service: ViewingService; routes: ReturnType<typeof viewingRoutes> } {
+export function viewingModule(o: { db: Kysely<object>; catalog: CatalogService; auth: Authenticator; metrics: Metrics }): { service: ViewingService; routes: ReturnType<typeof viewingRoutes> } {
   const service = viewingService(viewingRepository(o.db), {
     async locate(videoId) {
       const item = await o.catalog.playableItem(videoId);
@@ -26,5 +27,5 @@ export function viewingModule(o: { db: Kysely<object>; catalog: CatalogService; 
     titlesFor: (titleIds, viewer) => o.catalog.summariesOf(titleIds, viewer),
   });
   o.catalog.onChange(() => service.titlesChanged());
-  return { service, routes: viewingRoutes(service, o.catalog, o.auth) };
+  return { service, routes: viewingRoutes(service, o.catalog, o.auth, o.metrics) };
 }
