@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { apiClient } from '../support/client.ts';
-import { makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { publishClip } from '../support/studio.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -15,18 +13,7 @@ let videoId: string;
 
 before(async () => {
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast' }, { worker: true });
-  const api = apiClient(server.url);
-  const token = await server.partnerToken();
-  titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Protected Pattern', genres: ['Documentary'] }, token)).body.id;
-  const clip = await makeTestClip(join(server.dataDir, 'protected.mp4'), { seconds: 12, height: 240 });
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('protected', 'true');
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'protected.mp4');
-  const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token });
-  assert.equal(upload.status, 202, JSON.stringify(upload.body));
-  await server.m.services.studio.waitForJob(upload.body.jobId, () => undefined, 200);
-  videoId = (await api.get(`/api/v1/titles/${titleId}`)).body.videoId;
+  ({ titleId, videoId } = await publishClip(server, { name: 'Protected Pattern', seconds: 12, height: 240, protected: true }));
   browser = await launchChromium();
 });
 after(async () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { apiClient } from '../support/client.ts';
-import { makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { publishClip } from '../support/studio.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -16,17 +14,9 @@ let videoId: string;
 before(async () => {
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
   const api = apiClient(server.url);
-  const token = await server.partnerToken();
-  titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Captioned Pattern', genres: ['Documentary'] }, token)).body.id;
-  const clip = await makeTestClip(join(server.dataDir, 'captioned.mp4'), { seconds: 3, height: 144 });
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('protected', 'false');
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'captioned.mp4');
-  const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token });
-  assert.equal(upload.status, 202, JSON.stringify(upload.body));
-  await server.m.services.studio.waitForJob(upload.body.jobId, () => undefined, 200);
-  videoId = upload.body.videoId;
+  const published = await publishClip(server, { name: 'Captioned Pattern', seconds: 3, height: 144, protected: false });
+  ({ titleId, videoId } = published);
+  const token = published.token;
   const subs = new FormData();
   subs.set('language', 'fr');
   subs.set('label', 'Français');
