@@ -9,11 +9,13 @@
  * A tiny origin (its own process) makes each segment's bytes from its name, so no files are stored.
  * Usage: npm run bench:edge [-- --json] [--titles 200] [--segments 20] [--requests 20000]
  *        [--warm 10000] [--connections 64] [--zipf 0.9] [--cpu-prof DIR (profile of the edge)]
+ *        [--baseline CHECKOUT (also runs that checkout's edge, side by side with this one: both get
+ *        the same streams at the same time, so a busy machine weighs on both alike)]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     zipf: { type: 'string', default: '0.9' },
     /** Writes a CPU profile of the edge process into this directory. */
     'cpu-prof': { type: 'string' },
+    baseline: { type: 'string' },
     'serve-origin': { type: 'string' },
   },
 });
@@ -134,8 +137,39 @@ async function startChild(cmd: string[], env: Record<string, string>): Promise<{
   return { child, line };
 }
 
+/** CPU seconds (user + system) used so far by a process and its direct children (nginx's workers), from /proc. */
+function cpuSeconds(pid: number): number {
+  const own = (p: number) => {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    // After "pid (comm) ", field 3 is first: utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return own(pid) + children.reduce((sum, c) => sum + own(c), 0);
+}
+
+/** Bytes of the files under `dir`. */
+const bytesUnder = (dir: string): number =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' }).reduce((sum, f) => {
+    // nginx's cache manager may delete a file between the listing and its stat.
+    const info = statSync(join(dir, f), { throwIfNoEntry: false });
+    return sum + (info?.isFile() ? info.size : 0);
+  }, 0);
+
+/** `drive`, with the CPU time the server and the origin spent on it. */
+async function measure(serverPid: number, originPid: number, base: string, paths: string[], hitHeader: string): Promise<RunResult> {
+  const server0 = cpuSeconds(serverPid);
+  const origin0 = cpuSeconds(originPid);
+  const r = await drive(base, paths, hitHeader);
+  return { ...r, cpuMsPerRequest: ((cpuSeconds(serverPid) - server0) * 1000) / paths.length, originCpuMsPerRequest: ((cpuSeconds(originPid) - origin0) * 1000) / paths.length };
+}
+
 interface RunResult {
   gbps: number;
+  /** CPU of the server (all its processes) per timed request, and of the origin behind it. */
+  cpuMsPerRequest?: number;
+  originCpuMsPerRequest?: number;
   p99TtfbMs: number;
   p50TtfbMs: number;
   hitRatio: number;
@@ -194,22 +228,46 @@ async function main(): Promise<void> {
   let nginx: Awaited<ReturnType<typeof startNginxEdge>> | undefined;
   try {
     const originPort = await freePort();
-    children.push((await startChild(['--import', 'tsx', import.meta.filename, '--serve-origin', String(originPort)], {})).child);
+    const originProc = (await startChild(['--import', 'tsx', import.meta.filename, '--serve-origin', String(originPort)], {})).child;
+    children.push(originProc);
     const origin = `http://127.0.0.1:${originPort}`;
-    const edgeProc = await startChild([...(args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []), join(import.meta.dirname, '../bin/marquee.js'), 'edge', '--region', 'bench', '--capacity', String(capacity), '--origin', origin, '--port', String(await freePort()), '--disk-dir', join(dir, 'edge-disk'), '--steering', origin, '--heartbeat-ms', '600000'], {
-      URL_SIGNING_SECRET: SECRET,
-      DATA_DIR: join(dir, 'edge-data'),
-      LOG_LEVEL: 'fatal',
-    });
-    children.push(edgeProc.child);
-    const edgeUrl = (JSON.parse(edgeProc.line) as { url: string }).url;
+    const startEdge = async (checkout: string, name: string, profile: string[]) => {
+      const p = await startChild([...profile, join(checkout, 'bin/marquee.js'), 'edge', '--region', 'bench', '--capacity', String(capacity), '--origin', origin, '--port', String(await freePort()), '--disk-dir', join(dir, `${name}-disk`), '--steering', origin, '--heartbeat-ms', '600000'], {
+        URL_SIGNING_SECRET: SECRET,
+        DATA_DIR: join(dir, `${name}-data`),
+        LOG_LEVEL: 'fatal',
+      });
+      children.push(p.child);
+      return { pid: p.child.pid!, url: (JSON.parse(p.line) as { url: string }).url };
+    };
+    const edgeProc = await startEdge(join(import.meta.dirname, '..'), 'edge', args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['cpu-prof']] : []);
+    const edgeUrl = edgeProc.url;
+    if (args.baseline) {
+      const base = await startEdge(args.baseline, 'baseline', []);
+      const [warmA, warmB] = [warm.map(path(mediaPathPrefix)), warm.map(path(mediaPathPrefix))];
+      await Promise.all([drive(edgeUrl, warmA, 'x-cache'), drive(base.url, warmB, 'x-cache')]);
+      const timed = measured.map(path(mediaPathPrefix));
+      const [mine, theirs] = await Promise.all([measure(edgeProc.pid, originProc.pid!, edgeUrl, timed, 'x-cache'), measure(base.pid, originProc.pid!, base.url, timed, 'x-cache')]);
+      process.stdout.write(
+        [
+          `side by side (same streams, at the same time; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`,
+          '| edge | Gbit/s | TTFB p99 | hit ratio | edge CPU ms/request |',
+          '|---|---|---|---|---|',
+          `| this checkout | ${mine.gbps.toFixed(2)} | ${mine.p99TtfbMs.toFixed(1)} ms | ${(mine.hitRatio * 100).toFixed(1)}% | ${mine.cpuMsPerRequest?.toFixed(3)} |`,
+          `| ${args.baseline} | ${theirs.gbps.toFixed(2)} | ${theirs.p99TtfbMs.toFixed(1)} ms | ${(theirs.hitRatio * 100).toFixed(1)}% | ${theirs.cpuMsPerRequest?.toFixed(3)} |`,
+          '',
+        ].join('\n'),
+      );
+      return;
+    }
     nginx = await startNginxEdge({ origin, prefix: join(dir, 'nginx'), secret: SECRET, capacityBytes: capacity });
 
     await drive(edgeUrl, warm.map(path(mediaPathPrefix)), 'x-cache');
-    const edge = await drive(edgeUrl, measured.map(path(mediaPathPrefix)), 'x-cache');
+    const edge = await measure(edgeProc.pid, originProc.pid!, edgeUrl, measured.map(path(mediaPathPrefix)), 'x-cache');
     await drive(nginx.url, warm.map(path(nginxMediaPathPrefix)), 'x-cache-status');
-    const ng = await drive(nginx.url, measured.map(path(nginxMediaPathPrefix)), 'x-cache-status');
+    const ng = await measure(Number(readFileSync(join(dir, 'nginx', 'nginx.pid'), 'utf8')), originProc.pid!, nginx.url, measured.map(path(nginxMediaPathPrefix)), 'x-cache-status');
     const lru = lruHitRatio(warm, measured, capacity);
+    const nginxHeld = bytesUnder(join(dir, 'nginx', 'cache'));
 
     const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
     const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
@@ -217,16 +275,18 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared with other work)`,
       `catalog: ${TITLES} titles x ${SEGMENTS} segments = ${mb(catalogBytes)}; cache capacity ${mb(capacity)} (20%); ${warm.length} warm-up then ${measured.length} timed requests, ${CONNECTIONS} connections`,
       '',
-      '| server | Gbit/s | TTFB p50 | TTFB p99 | hit ratio | errors |',
-      '|---|---|---|---|---|---|',
+      '| server | Gbit/s | TTFB p50 | TTFB p99 | hit ratio | server CPU ms/request | origin CPU ms/request | errors |',
+      '|---|---|---|---|---|---|---|---|',
       ...[
         ['marquee edge', edge],
         ['nginx', ng],
       ].map(([name, r]) => {
         const x = r as RunResult;
-        return `| ${name as string} | ${x.gbps.toFixed(2)} | ${x.p50TtfbMs.toFixed(1)} ms | ${x.p99TtfbMs.toFixed(1)} ms | ${pct(x.hitRatio)} | ${x.errors} |`;
+        return `| ${name as string} | ${x.gbps.toFixed(2)} | ${x.p50TtfbMs.toFixed(1)} ms | ${x.p99TtfbMs.toFixed(1)} ms | ${pct(x.hitRatio)} | ${x.cpuMsPerRequest?.toFixed(3)} | ${x.originCpuMsPerRequest?.toFixed(3)} | ${x.errors} |`;
       }),
-      `| plain LRU (replayed) | | | | ${pct(lru)} | |`,
+      `| plain LRU (replayed) | | | | ${pct(lru)} | | | |`,
+      '',
+      `nginx's cache held ${mb(nginxHeld)} on disk after the timed run (max_size ${mb(capacity)}: its cache manager trims in the background, so it may run over)`,
       '',
       `throughput ratio edge/nginx: ${(edge.gbps / ng.gbps).toFixed(2)} (goal >= 0.5); hit ratio over LRU: ${((edge.hitRatio - lru) * 100).toFixed(1)} points (goal >= 5)`,
     ];

@@ -65,6 +65,8 @@ interface EngineResult {
   /** GET /healthz on the same server: what this machine's HTTP stack manages at the moment. */
   healthzPerSec: number;
   healthzCpuUs: number;
+  /** CPU this process (autocannon) spent per update: the load generator shares the machine's cores. */
+  clientCpuUsPerUpdate: number;
   errors: number;
   otherStatuses: string;
 }
@@ -79,11 +81,14 @@ const cpuSecondsOf = (pid: number): number => {
  * One load phase, and the server's CPU time per answered request: unlike requests per second,
  * that figure hardly depends on what else the machine is doing, so runs on a busy machine compare.
  */
-async function load(servers: { pid: number; url: string }[], okStatus: number, next: () => LoadRequest): Promise<LoadResult & { cpuUsPerRequest: number }> {
+async function load(servers: { pid: number; url: string }[], okStatus: number, next: () => LoadRequest): Promise<LoadResult & { cpuUsPerRequest: number; clientCpuUsPerRequest: number }> {
   const cpuNow = () => servers.reduce((sum, s) => sum + cpuSecondsOf(s.pid), 0);
   const cpuBefore = cpuNow();
+  const clientBefore = process.cpuUsage();
   const r = await runLoad({ url: servers.map((s) => s.url), seconds: SECONDS, connections: CONNECTIONS, pipelining: PIPELINING, okStatus, next });
-  return { ...r, cpuUsPerRequest: Math.round(((cpuNow() - cpuBefore) * 1e6) / Math.max(1, r.requests)) };
+  const client = process.cpuUsage(clientBefore);
+  const perRequest = (us: number) => Math.round(us / Math.max(1, r.requests));
+  return { ...r, cpuUsPerRequest: perRequest((cpuNow() - cpuBefore) * 1e6), clientCpuUsPerRequest: perRequest(client.user + client.system) };
 }
 
 async function benchEngine(name: string, env: Record<string, string>): Promise<EngineResult> {
@@ -147,6 +152,7 @@ async function benchEngine(name: string, env: Record<string, string>): Promise<E
       continueWatchingCpuUs: reads.cpuUsPerRequest,
       healthzPerSec: healthz.perSec,
       healthzCpuUs: healthz.cpuUsPerRequest,
+      clientCpuUsPerUpdate: updates.clientCpuUsPerRequest,
       errors: updates.errors + reads.errors + healthz.errors,
       otherStatuses: Object.entries({ updates, reads, healthz })
         .flatMap(([phase, r]) => Object.entries(r.otherStatuses).map(([status, n]) => `${phase} ${status}×${n}`))
@@ -197,6 +203,7 @@ console.table(
     'server CPU µs/update': r.updateCpuUs,
     'µs/cw read': r.continueWatchingCpuUs,
     'µs/healthz': r.healthzCpuUs,
+    'client µs/update': r.clientCpuUsPerUpdate,
     errors: r.errors,
   })),
 );

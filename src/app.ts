@@ -28,6 +28,7 @@ import { experimentMigrations, experimentsModule, type ExperimentsService } from
 import { recommendMigrations, recommendModule } from './modules/recommend/index.ts';
 import { operationsMigrations, operationsModule } from './modules/operations/index.ts';
 import { searchModule, type SearchService } from './modules/search/index.ts';
+import { RediSearchBackend } from './adapters/search/redisearch.ts';
 import { studioMigrations, studioModule, type StudioService } from './modules/studio/index.ts';
 import { VIEWING_EVENTS, viewingMigrations, viewingModule, type ViewingService } from './modules/viewing/index.ts';
 
@@ -101,7 +102,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     },
   });
   const catalog = catalogModule({ db, objects, auth, experiments: experiments.service });
-  const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, tusDirectory: join(config.dataDir, 'tus'), ...media, encodePreset: config.encodePreset, ladderMode: config.encodeLadder, vp9Rungs: config.encodeVp9Rungs, ...(config.vmafModelPath ? { vmafModelPath: config.vmafModelPath } : {}), log: log.child({ module: 'studio' }), protectUploads: config.protectUploads, contentKeyFor: (titleId) => playback.contentKeyFor(titleId) });
+  const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, tusDirectory: join(config.dataDir, 'tus'), ...media, encodePreset: config.encodePreset, jobLeaseSec: config.jobLeaseSec, ladderMode: config.encodeLadder, vp9Rungs: config.encodeVp9Rungs, ...(config.vmafModelPath ? { vmafModelPath: config.vmafModelPath } : {}), ...(config.qcVmafFloor !== undefined ? { qcVmafFloor: config.qcVmafFloor } : {}), log: log.child({ module: 'studio' }), protectUploads: config.protectUploads, contentKeyFor: (titleId) => playback.contentKeyFor(titleId) });
   const viewing = viewingModule({ db, catalog: catalog.service, auth, metrics });
   const steering = config.roles.includes('steering')
     ? steeringModule({
@@ -135,7 +136,10 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
   });
   const recommend = recommendModule({ db, objects, queue, catalog: catalog.service, viewing: viewing.service, experiments: experiments.service, auth, log: log.child({ module: 'recommend' }), guards, loadTier: () => monitor.tier(), ...config.recommend });
   for (const definition of recommend.experiments) await experiments.service.ensure(definition);
-  const search = searchModule({ catalog: catalog.service, viewing: viewing.service, auth, guards, log: log.child({ module: 'search' }) });
+  // Its own connection: search commands are slow next to rate-limit hits, and may go to another Redis.
+  const searchRedis = config.search.engine === 'redisearch' ? new Redis(config.search.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  searchRedis?.on('error', (err) => log.warn({ err }, 'search redis unreachable'));
+  const search = searchModule({ catalog: catalog.service, viewing: viewing.service, auth, guards, log: log.child({ module: 'search' }), ...(searchRedis ? { engine: new RediSearchBackend(searchRedis) } : {}) });
   await search.service.start();
 
   let relay: OutboxRelay | undefined;
@@ -153,8 +157,9 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     // Signed media paths are long; the default 100 also leaves little room for search queries.
     routerOptions: { maxParamLength: 500 },
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   installErrorHandler(app);
   instrumentHttp(app, metrics);
@@ -162,7 +167,8 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
   installGateway(app, { config, limiter, auth, monitor, metrics });
   await app.register(fastifyMultipart, { limits: { fileSize: config.uploadMaxBytes } });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Polled by load balancers and orchestrators many times a second: no log line per poll.
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
       await database.ping();
@@ -208,6 +214,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
       await relay?.stop();
       await database.close();
       redis?.disconnect();
+      searchRedis?.disconnect();
       await tracing?.shutdown();
     },
   };

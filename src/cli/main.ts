@@ -136,7 +136,7 @@ program
       );
       const { jobId, videoId } = await m.services.studio.ingest({ accountId: 'system', isAdmin: true, titleId, episodeId: opts.episodeId ?? null, filename: basename(file), source });
       reporter.done('upload');
-      const job = await m.services.studio.waitForJob(jobId, (stage, progress) => reporter.step('encode', stage, progress));
+      const job = await m.services.studio.waitForJob(jobId, (stage, progress, etaSec) => reporter.step('encode', stage, progress, etaSec));
       reporter.done('encode');
       reporter.stop();
       process.stdout.write(`${JSON.stringify({ titleId, videoId, jobId: job.jobId, status: job.status })}\n`);

@@ -9,7 +9,8 @@ import { type DemoTitle, demoCatalog } from './demoCatalog.ts';
 
 /** How seeding reports to whoever watches it (the CLI draws progress bars). */
 export interface SeedReporter {
-  step(task: string, stage: string, fraction: number): void;
+  /** `etaSec`: seconds left when known (null or absent: not enough signal yet). */
+  step(task: string, stage: string, fraction: number, etaSec?: number | null): void;
   done(task: string): void;
   info(message: string): void;
 }

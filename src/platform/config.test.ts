@@ -36,6 +36,12 @@ describe('loadConfig', () => {
     assert.ok(Object.isFrozen(config));
   });
 
+  test('search engine: embedded by default; RediSearch at SEARCH_REDIS_URL, else REDIS_URL', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: freshDataDir() }).search, { engine: 'embedded' });
+    assert.deepEqual(loadConfig({ DATA_DIR: freshDataDir(), SEARCH_ENGINE: 'redisearch', REDIS_URL: 'redis://a:6379' }).search, { engine: 'redisearch', redisUrl: 'redis://a:6379' });
+    assert.deepEqual(loadConfig({ DATA_DIR: freshDataDir(), SEARCH_ENGINE: 'redisearch', REDIS_URL: 'redis://a:6379', SEARCH_REDIS_URL: 'redis://b:6380' }).search, { engine: 'redisearch', redisUrl: 'redis://b:6380' });
+  });
+
   test('empty values count as unset', () => {
     const config = loadConfig({ DATA_DIR: freshDataDir(), PORT: '', DATABASE_URL: '' });
     assert.equal(config.port, 8080);
@@ -69,6 +75,8 @@ describe('loadConfig', () => {
     { name: 'only MARQUEE_ADMIN_EMAIL', env: { MARQUEE_ADMIN_EMAIL: 'boss@example.com' }, names: /MARQUEE_ADMIN_EMAIL.*MARQUEE_ADMIN_PASSWORD/ },
     { name: 'only MARQUEE_ADMIN_PASSWORD', env: { MARQUEE_ADMIN_PASSWORD: 'long enough pw' }, names: /MARQUEE_ADMIN_EMAIL.*MARQUEE_ADMIN_PASSWORD/ },
     { name: 'an unknown role', env: { MARQUEE_ROLES: 'api,transcoder' }, names: /MARQUEE_ROLES.*transcoder/ },
+    { name: 'SEARCH_ENGINE=redisearch without a Redis', env: { SEARCH_ENGINE: 'redisearch' }, names: /SEARCH_ENGINE.*SEARCH_REDIS_URL/ },
+    { name: 'an unknown SEARCH_ENGINE', env: { SEARCH_ENGINE: 'elastic' }, names: /\bSEARCH_ENGINE\b/ },
   ];
   for (const { name, env, names } of bad) {
     test(`${name} stops start-up with one line naming the variable`, () => {

@@ -47,9 +47,12 @@ const EnvSchema = z.object({
   FFMPEG_PATH: z.string().optional(),
   FFPROBE_PATH: z.string().optional(),
   VMAF_MODEL_PATH: z.string().optional(),
+  QC_VMAF_FLOOR: z.coerce.number().min(0).max(100).optional(),
   STEERING_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   FILL_INTERVAL_SEC: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  SEARCH_ENGINE: z.enum(['embedded', 'redisearch']).default('embedded'),
+  SEARCH_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   RATE_LIMITS: z.string().optional(),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   REC_TRAIN_INTERVAL_MIN: z.coerce.number().int().min(1).max(10_080).default(60),
@@ -100,12 +103,16 @@ export interface Config {
   readonly ffmpegPath: string | undefined;
   readonly ffprobePath: string | undefined;
   readonly vmafModelPath: string | undefined;
+  /** QC: every VMAF-scored rung must also reach this (besides the score it was chosen for); unset: no floor. */
+  readonly qcVmafFloor: number | undefined;
   /** Steering health-checks every edge this often; two failures in a row mark it unhealthy. */
   readonly steeringCheckIntervalMs: number;
   /** How often steering enqueues the prepositioning fill job; 0: only on demand. */
   readonly fillIntervalSec: number;
   /** Shared cache, rate limits and presence; unset: in-process. */
   readonly redisUrl: string | undefined;
+  /** Search engine: in-process, or a RediSearch server shared by every api process (at `redisUrl`). */
+  readonly search: { engine: 'embedded' } | { engine: 'redisearch'; redisUrl: string };
   /** Sliding-window limits per gateway category (auth, browse, search, playback_start, progress). */
   readonly rateLimits: Readonly<Record<string, RateLimitRule>>;
   /** How long a call across a module seam may take before its breaker counts it as failed. */
@@ -147,6 +154,13 @@ export type S3Config = Omit<S3StoreOptions, 'uploadConcurrency'>;
 const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
 
 export class ConfigError extends Error {}
+
+function searchConfig(e: z.infer<typeof EnvSchema>): Config['search'] {
+  if (e.SEARCH_ENGINE === 'embedded') return { engine: 'embedded' };
+  const redisUrl = e.SEARCH_REDIS_URL ?? e.REDIS_URL;
+  if (!redisUrl) throw new ConfigError('Invalid configuration: SEARCH_ENGINE=redisearch needs SEARCH_REDIS_URL (or REDIS_URL) of a Redis with the RediSearch module');
+  return { engine: 'redisearch', redisUrl };
+}
 
 /** Parses the environment once; a bad value stops start-up with one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -197,9 +211,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ffprobePath: e.FFPROBE_PATH,
     // The development model beside the checkout (see ../shared/design.md); missing means PSNR scoring.
     vmafModelPath: e.VMAF_MODEL_PATH ?? resolve(import.meta.dirname, '../../../shared/models/vmaf/vmaf_v0.6.1.pkl'),
+    qcVmafFloor: e.QC_VMAF_FLOOR,
     steeringCheckIntervalMs: e.STEERING_CHECK_INTERVAL_MS,
     fillIntervalSec: e.FILL_INTERVAL_SEC,
     redisUrl: e.REDIS_URL,
+    search: searchConfig(e),
     rateLimits: rateLimits(e.RATE_LIMITS),
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
     recommend: { trainIntervalMin: e.REC_TRAIN_INTERVAL_MIN, modelCheckSec: e.REC_MODEL_CHECK_SEC, homeCacheTtlSec: e.HOME_CACHE_TTL_SEC },

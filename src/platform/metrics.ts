@@ -27,11 +27,12 @@ export function createMetrics(): Metrics {
 /** Request duration by route pattern (not raw URL, so ids don't explode the label set). */
 export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
   const duration = metrics.histogram('marquee_http_request_duration_seconds', 'HTTP request duration', ['method', 'route', 'status'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', metrics.registry.contentType);

@@ -59,11 +59,13 @@ export function installRequestCorrelation(app: FastifyInstance): void {
     // Everything the request does from here on runs with its span active.
     requestScope.run({ requestId: request.id }, () => context.with(trace.setSpan(context.active(), span), done));
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const span = (request as TracedRequest)[SPAN];
-    if (!span) return;
-    span.setAttribute('http.response.status_code', reply.statusCode);
-    if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
   });
 }

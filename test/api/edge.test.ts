@@ -58,6 +58,8 @@ before(async () => {
   const titleId = (await server.m.services.catalog.createTitle({ type: 'movie', name: 'Edge Pattern', genres: ['Drama'], popularity: 80 }, partner.accountId)).id;
   const form = new FormData();
   form.set('titleId', titleId);
+  // Clear, so HLS is offered too (protected titles are DASH only).
+  form.set('protected', 'false');
   const clip = await makeTestClip(join(server.dataDir, 'edge.mp4'), { seconds: 6, height: 240 });
   form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'edge.mp4');
   const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token });

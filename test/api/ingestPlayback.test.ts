@@ -25,6 +25,8 @@ async function newTitle(name: string, extra: Record<string, unknown> = {}): Prom
 async function upload(titleId: string, file: string, opts: { filename?: string; type?: string; token?: string } = {}) {
   const form = new FormData();
   form.set('titleId', titleId);
+  // Clear, so both DASH and HLS are offered (protected titles are DASH only).
+  form.set('protected', 'false');
   form.set('file', new Blob([await readFile(file)], { type: opts.type ?? 'video/mp4' }), opts.filename ?? 'clip.mp4');
   return api.call('POST', '/api/v1/studio/uploads', { form, token: opts.token ?? partnerToken });
 }

@@ -135,7 +135,7 @@ export function App() {
       experiment: 'Experiment results',
       ops: 'Operations',
       studio: 'Studio',
-      studioVideo: 'Encoding ladder',
+      studioVideo: 'Quality control and ladder',
       watch: 'Watching',
     };
     document.title = names[route.name] ? `${names[route.name]} · Marquee` : 'Marquee';

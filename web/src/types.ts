@@ -122,6 +122,8 @@ export interface PlaybackStart {
   /** Not in api.md: the ladder and the tallest rendition the plan + device allow. Manifests list every rung. */
   tracks?: { video?: { height: number; width: number; bitrateKbps: number; codec: string }[]; maxHeight?: number };
   cdn?: { primary?: string; backups?: string[] };
+  /** Trick-play thumbnails (WebVTT, `sprite_NNN.jpg#xywh=…` cues); null for videos encoded before them. */
+  thumbnailsVtt?: string | null;
   /** Protected titles: the ClearKey licence endpoint and the session's licence token (sent in `header`). */
   drm?: { keySystem: string; licenseUrl: string; header: string; token: string; kids?: string[] };
 }

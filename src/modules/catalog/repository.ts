@@ -199,7 +199,8 @@ export function catalogRepository(base: Kysely<object>) {
     },
     insertEpisode: (row: EpisodeRow) => db.insertInto('episodes').values(row).execute(),
     /** Attaching the video and publishing the title happen together or not at all. */
-    async attachVideo(titleId: string, episodeId: string | null, videoId: string, durationSec: number, posterKey: string | null): Promise<void> {
+    /** Artwork set by hand (setArtwork) is kept; frames from the video fill only what is missing. */
+    async attachVideo(titleId: string, episodeId: string | null, videoId: string, durationSec: number, posterKey: string | null, backdropKey: string | null): Promise<void> {
       await db.transaction().execute(async (tx) => {
         if (episodeId) {
           await tx.updateTable('episodes').set({ video_id: videoId, duration_sec: durationSec }).where('id', '=', episodeId).execute();
@@ -207,10 +208,8 @@ export function catalogRepository(base: Kysely<object>) {
           await tx.updateTable('titles').set({ video_id: videoId, duration_sec: durationSec }).where('id', '=', titleId).execute();
         }
         await tx.updateTable('titles').set({ published: 1 }).where('id', '=', titleId).execute();
-        if (posterKey) {
-          await tx.updateTable('titles').set({ poster_key: posterKey }).where('id', '=', titleId).where('poster_key', 'is', null).execute();
-          await tx.updateTable('titles').set({ backdrop_key: posterKey }).where('id', '=', titleId).where('backdrop_key', 'is', null).execute();
-        }
+        if (posterKey) await tx.updateTable('titles').set({ poster_key: posterKey }).where('id', '=', titleId).where('poster_key', 'is', null).execute();
+        if (backdropKey) await tx.updateTable('titles').set({ backdrop_key: backdropKey }).where('id', '=', titleId).where('backdrop_key', 'is', null).execute();
       });
     },
     setArtwork: (titleId: string, posterKey: string, backdropKey: string) =>

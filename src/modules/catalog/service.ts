@@ -194,13 +194,18 @@ export function catalogService(repo: CatalogRepository, objects: ObjectStore) {
     },
 
     /** Publishes: the video becomes the title's (or episode's) and the title becomes visible. */
-    async attachVideo(input: { titleId: string; episodeId?: string | null; videoId: string; durationSec: number; poster?: Buffer }): Promise<void> {
+    async attachVideo(input: { titleId: string; episodeId?: string | null; videoId: string; durationSec: number; poster?: Buffer; backdrop?: Buffer }): Promise<void> {
       let posterKey: string | null = null;
       if (input.poster) {
         posterKey = `${ARTWORK_PREFIX}/${input.titleId}/frame-${input.videoId}.jpg`;
         await objects.put(posterKey, input.poster);
       }
-      await repo.attachVideo(input.titleId, input.episodeId ?? null, input.videoId, input.durationSec, posterKey);
+      let backdropKey: string | null = posterKey;
+      if (input.backdrop) {
+        backdropKey = `${ARTWORK_PREFIX}/${input.titleId}/backdrop-${input.videoId}.jpg`;
+        await objects.put(backdropKey, input.backdrop);
+      }
+      await repo.attachVideo(input.titleId, input.episodeId ?? null, input.videoId, input.durationSec, posterKey, backdropKey);
       emit('title_published', input.titleId);
     },
 

@@ -5,7 +5,7 @@
  * length or checksum does not match (a crash, a bad disk) is deleted, never served.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { type Admission, ByteCache } from './cachePolicy.ts';
@@ -15,15 +15,21 @@ const FIXED = MAGIC.length + 2 + 4 + 4;
 const MAX_KEY = 4096;
 const TMP_MARK = '.tmp-';
 
-export function encodeEntry(key: string, body: Buffer): Buffer {
+/** What precedes the body in an entry's file: magic, lengths, the body's CRC-32, the key. */
+export function entryHeader(key: string, body: Buffer): Buffer {
   const k = Buffer.from(key, 'utf8');
   if (k.length > MAX_KEY) throw new Error('cache key too long');
-  const head = Buffer.alloc(FIXED);
+  const head = Buffer.alloc(FIXED + k.length);
   MAGIC.copy(head, 0);
   head.writeUInt16BE(k.length, 4);
   head.writeUInt32BE(body.length, 6);
   head.writeUInt32BE(crc32(body), 10);
-  return Buffer.concat([head, k, body]);
+  k.copy(head, FIXED);
+  return head;
+}
+
+export function encodeEntry(key: string, body: Buffer): Buffer {
+  return Buffer.concat([entryHeader(key, body), body]);
 }
 
 /** What the header promises, if it is one of ours and the file has exactly that length. */
@@ -152,8 +158,11 @@ export class DiskCache {
   /** Stores an object: written whole under a temporary name, then renamed into place. */
   put(key: string, body: Buffer): Promise<void> {
     const p = (async () => {
-      const data = encodeEntry(key, body);
-      if (!this.index.admits(key, data.length)) return;
+      // Admission first: a refused object costs no checksum. Header and body then go out in one
+      // writev, with no copy of the body into a joined buffer.
+      const size = FIXED + Buffer.byteLength(key, 'utf8') + body.length;
+      if (!this.index.admits(key, size)) return;
+      const head = entryHeader(key, body);
       const path = this.pathOf(key);
       const tmp = `${path}${TMP_MARK}${randomBytes(6).toString('hex')}`;
       const sub = join(this.dir, fileName(key).slice(0, 2));
@@ -162,14 +171,20 @@ export class DiskCache {
           await mkdir(sub, { recursive: true });
           this.made.add(sub);
         }
-        await writeFile(tmp, data);
+        const fh = await open(tmp, 'w');
+        try {
+          const { bytesWritten } = await fh.writev([head, body]);
+          if (bytesWritten !== size) throw new Error('short write');
+        } finally {
+          await fh.close();
+        }
         await rename(tmp, path);
       } catch {
         this.made.delete(sub);
         await rm(tmp, { force: true });
         return;
       }
-      if (!this.remember(key, data.length)) await rm(path, { force: true });
+      if (!this.remember(key, size)) await rm(path, { force: true });
     })();
     this.writes.add(p);
     void p.finally(() => this.writes.delete(p));

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, type IncomingMessage, type RequestOptions, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { hostname } from 'node:os';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -5,7 +7,7 @@ import parseRange from 'range-parser';
 import { forbidden, notFound, unavailable } from '../../platform/errors.ts';
 import { installErrorHandler, routeNotFound } from '../../platform/http/errorHandler.ts';
 import { type Metrics, instrumentHttp } from '../../platform/metrics.ts';
-import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, checkAlternates, checkMediaToken, mediaCacheControl as cacheControl } from '../playback/index.ts';
+import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, checkAlternates, checkMediaToken, mayFetch, type MediaToken, mediaCacheControl as cacheControl } from '../playback/index.ts';
 import { type Admission, ByteCache } from './cachePolicy.ts';
 import { DiskCache } from './diskCache.ts';
 import { type FillRequest, verifyFillRequest } from './fillRequest.ts';
@@ -24,6 +26,49 @@ const MAX_HOLDS_REPORTED = 2000;
  */
 const cacheKey = (playbackId: string, assetId: string, file: string, ext: string): string => (ext === 'mpd' || ext === 'm3u8' ? `~${playbackId}/${assetId}/${file}` : `${assetId}/${file}`);
 const isSessionKey = (key: string): boolean => key.startsWith('~');
+/** Checked tokens remembered (a session asks for hundreds of segments with one token); forgotten all at once when full. */
+const VERIFIED_TOKENS_MAX = 10_000;
+const ORIGIN_TIMEOUT_MS = 30_000;
+
+/**
+ * One GET to the origin over kept-alive connections: its status and, for a 200, the whole body in
+ * one Buffer sized from Content-Length (no chunk list to concatenate). A body shorter than promised
+ * is an error, never a cache entry.
+ */
+function originGet(url: URL, agent: HttpAgent): Promise<{ status: number; body?: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const options: RequestOptions = { agent, host: url.hostname, port: url.port, path: url.pathname + url.search, timeout: ORIGIN_TIMEOUT_MS };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        res.resume();
+        resolve({ status });
+        return;
+      }
+      const length = Number(res.headers['content-length']);
+      const sized = Number.isSafeInteger(length) && length >= 0;
+      const chunks: Buffer[] = [];
+      const body = sized ? Buffer.allocUnsafe(length) : undefined;
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (body) {
+          if (received + chunk.length <= length) chunk.copy(body, received);
+        } else chunks.push(chunk);
+        received += chunk.length;
+      });
+      res.once('error', reject);
+      // A connection lost mid-body may end in 'close' alone; settling twice is harmless.
+      res.once('close', () => reject(new Error('origin connection closed mid-body')));
+      res.once('end', () => {
+        if (!res.complete || (body && received !== length)) reject(new Error(`origin body ended after ${received} bytes`));
+        else resolve({ status, body: body ?? Buffer.concat(chunks, received) });
+      });
+    });
+    req.once('timeout', () => req.destroy(new Error('origin timeout')));
+    req.once('error', reject);
+    req.end();
+  });
+}
 
 export interface EdgeOptions {
   id?: string;
@@ -67,6 +112,8 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   const steeringUrl = (o.steeringUrl ?? origin).replace(/\/$/, '');
   const memoryBytes = o.capacityBytes - (o.disk?.capacityBytes ?? 0);
   if (memoryBytes < 0) throw new Error('the disk tier cannot be larger than the whole cache');
+  const originAgent = new URL(origin).protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const verified = new Map<string, MediaToken>();
   const inflight = new Map<string, Promise<{ body: Buffer; from: 'disk' | 'origin' }>>();
   const sessions = new Map<string, number>();
   const m = o.metrics;
@@ -77,6 +124,8 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   const evictions = m.counter('marquee_edge_evictions_total', 'Objects evicted from a cache tier (memory evictions are demoted to disk)', ['tier']);
   const corrupt = m.counter('marquee_edge_disk_corrupt_total', 'Disk cache files found damaged and dropped instead of served');
   const refused = m.counter('marquee_edge_refused_total', 'Requests refused by signed-URL checks', ['reason']);
+  // Label children bound once: the hot path then skips the label lookup.
+  const byResult = { hit: requests.labels({ result: 'hit' }), diskHit: requests.labels({ result: 'disk_hit' }), miss: requests.labels({ result: 'miss' }), coalesced: requests.labels({ result: 'coalesced' }) };
   const counts = { hit: 0, total: 0 };
   const disk = o.disk ? await DiskCache.open(o.disk.dir, o.disk.capacityBytes, { evicted: (n) => evictions.inc({ tier: 'disk' }, n), corrupt: () => corrupt.inc() }, o.admission ?? 'tinylfu') : undefined;
   // What memory pushes out goes to disk (unless it is already there: fills are written through).
@@ -103,33 +152,32 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
   function fill(key: string, originPath: string): Promise<{ body: Buffer; from: 'disk' | 'origin' }> {
     const pending = inflight.get(key);
     if (pending) {
-      requests.inc({ result: 'coalesced' });
+      byResult.coalesced.inc();
       return pending;
     }
     const p = (async () => {
       const stored = await disk?.get(key);
       if (stored) {
-        requests.inc({ result: 'disk_hit' });
+        byResult.diskHit.inc();
         cache.set(key, stored, stored.length);
         return { body: stored, from: 'disk' as const };
       }
-      requests.inc({ result: 'miss' });
-      let res: Response;
+      byResult.miss.inc();
+      let res: { status: number; body?: Buffer };
       try {
-        res = await fetch(origin + originPath, { signal: AbortSignal.timeout(30_000) });
+        res = await originGet(new URL(origin + originPath), originAgent);
       } catch (err) {
         originFetches.inc({ outcome: 'error' });
         o.log.warn({ err, key }, 'origin fetch failed');
         throw unavailable('origin_unavailable', 'The origin could not be reached; try another edge', 2);
       }
-      if (!res.ok) {
+      const body = res.body;
+      if (!body) {
         originFetches.inc({ outcome: String(res.status) });
-        await res.body?.cancel();
         if (res.status === 404) throw notFound('media_not_found', 'No such media file');
         if (res.status === 403) throw forbidden('url_signature_invalid', 'The origin refused this media URL');
         throw unavailable('origin_unavailable', `The origin answered ${res.status}`, 2);
       }
-      const body = Buffer.from(await res.arrayBuffer());
       originFetches.inc({ outcome: 'ok' });
       originBytes.inc(body.length);
       cache.set(key, body, body.length);
@@ -146,15 +194,31 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
 
   /** The signed media path's parts, or a 403/404 as a player would get it. */
   function checkPath(token: string, assetId: string, file: string): { playbackId: string; ext: string; type: string } {
-    const check = checkMediaToken(o.secret, token, assetId, Math.floor(clock() / 1000));
-    if (!check.ok) {
-      refused.inc({ reason: check.reason });
-      throw forbidden(check.reason === 'expired' ? 'url_expired' : 'url_signature_invalid', check.reason === 'expired' ? 'This media URL has expired; start playback again' : 'This media URL is not valid');
+    const nowSec = Math.floor(clock() / 1000);
+    const tokenKey = `${token}/${assetId}`;
+    let checked = verified.get(tokenKey);
+    if (checked && checked.expiresAtSec < nowSec) {
+      verified.delete(tokenKey);
+      checked = undefined;
+    }
+    if (!checked) {
+      const check = checkMediaToken(o.secret, token, assetId, nowSec);
+      if (!check.ok) {
+        refused.inc({ reason: check.reason });
+        throw forbidden(check.reason === 'expired' ? 'url_expired' : 'url_signature_invalid', check.reason === 'expired' ? 'This media URL has expired; start playback again' : 'This media URL is not valid');
+      }
+      if (verified.size >= VERIFIED_TOKENS_MAX) verified.clear();
+      verified.set(tokenKey, check.token);
+      checked = check.token;
+    }
+    if (!mayFetch(checked, file)) {
+      refused.inc({ reason: 'rendition_not_allowed' });
+      throw forbidden('rendition_not_allowed', "This rendition is above what this playback's plan or device allows");
     }
     const ext = file.split('.').pop()?.toLowerCase() ?? '';
     const type = CONTENT_TYPES[ext];
     if (!type || !/^[A-Za-z0-9_-]{1,100}$/.test(assetId) || file.split('/').some((s) => s === '' || s === '..' || s === '.')) throw notFound('media_not_found', 'No such media file');
-    return { playbackId: check.token.playbackId, ext, type };
+    return { playbackId: checked.playbackId, ext, type };
   }
 
   app.options('/media/*', async (_request, reply) =>
@@ -171,7 +235,7 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
     counts.total += 1;
     let body = cache.get(key);
     let tier = 'memory';
-    if (body) requests.inc({ result: 'hit' });
+    if (body) byResult.hit.inc();
     else {
       const filled = await fill(key, `/media/${token}/${assetId}/${file}`);
       body = filled.body;
@@ -294,6 +358,7 @@ export async function createEdge(o: EdgeOptions): Promise<Edge> {
       closed = true;
       if (timer) clearInterval(timer);
       await app.close();
+      originAgent.destroy();
       await disk?.flush();
     },
   };

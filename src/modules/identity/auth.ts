@@ -11,15 +11,19 @@ export interface Authenticator {
   role(request: FastifyRequest, ...roles: AccountRole[]): Promise<Caller>;
 }
 
+const VERIFIED = Symbol('verifiedCaller');
+type VerifiedRequest = FastifyRequest & { [VERIFIED]?: Promise<Caller | undefined> };
+
 export function authenticator(signer: AccessTokenSigner): Authenticator {
-  const optional = async (request: FastifyRequest): Promise<Caller | undefined> => {
-    const header = request.headers.authorization;
+  const verify = async (header: string | undefined): Promise<Caller | undefined> => {
     if (!header) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const caller = match ? await signer.verify(match[1]!) : undefined;
     if (!caller) throw unauthenticated('invalid_token', 'Access token is missing, malformed or expired');
     return caller;
   };
+  // The gateway (rate limits) and then the route both ask who calls: the token is checked once per request.
+  const optional = (request: FastifyRequest): Promise<Caller | undefined> => ((request as VerifiedRequest)[VERIFIED] ??= verify(request.headers.authorization));
   const account = async (request: FastifyRequest): Promise<Caller> => {
     const caller = await optional(request);
     if (!caller) throw unauthenticated('missing_token', 'Sign in first: send Authorization: Bearer <accessToken>');

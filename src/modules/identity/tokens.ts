@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Caller } from './types.ts';
 
@@ -12,7 +12,8 @@ export interface AccessTokenSigner {
 const VERIFIED_CACHE_SIZE = 20_000;
 
 export function accessTokenSigner(secret: string, ttlSec: number): AccessTokenSigner {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: given raw bytes, jose would import the key again for every signature it checks.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   // Every request verifies a token; most come from the same few thousand viewers. A verified
   // token is remembered until it expires, so the HMAC runs once per token, not once per request.
   const verified = new Map<string, { caller: Caller; expiresAtMs: number }>();

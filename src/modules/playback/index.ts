@@ -18,7 +18,7 @@ export { playbackMigrations };
 export type { CdnChooser, LiveStream, PlaybackService, PlaybackStart, RegisteredDevice } from './service.ts';
 export type { ContentKey } from './contentKeys.ts';
 export { LICENCE_HEADER, LICENCE_PATH } from './service.ts';
-export { alternatesQuery, checkAlternates, checkMediaToken, mediaPathPrefix, type MediaToken, nginxLinkKey, nginxMediaPathPrefix, type TokenCheck } from './signedUrl.ts';
+export { alternatesQuery, checkAlternates, checkMediaToken, mayFetch, mediaPathPrefix, type MediaToken, nginxLinkKey, nginxMediaPathPrefix, representationOf, type TokenCheck } from './signedUrl.ts';
 export { PLAN_LIMITS } from './streamLimits.ts';
 export { MEDIA_CONTENT_TYPES, mediaCacheControl } from './mediaFiles.ts';
 
@@ -46,6 +46,23 @@ export interface PlaybackModuleOptions {
   publicUrl?: string;
 }
 
+/** Packaged MPDs by asset, read once: an asset's files never change once packaged. */
+function packagedMpds(objects: ObjectStore): (assetId: string, file: string) => Promise<string> {
+  const read = new Map<string, Promise<string>>();
+  return (assetId, file) => {
+    const key = `videos/${assetId}/${file}`;
+    let mpd = read.get(key);
+    if (!mpd) {
+      if (read.size >= 1000) read.clear();
+      mpd = objects.read(key).then(async (body) => Buffer.concat(await body.toArray()).toString('utf8'));
+      read.set(key, mpd);
+      // A failed read is not remembered: the next start tries again.
+      mpd.catch(() => read.delete(key));
+    }
+    return mpd;
+  };
+}
+
 export function playbackModule(o: PlaybackModuleOptions) {
   const store = contentKeyStore(o.db, keyEncryptionKey(o.keyEncryptionSecret));
   // Key lookups are reads: safe to retry. Without the key store no licence can be given, so no fallback.
@@ -60,6 +77,7 @@ export function playbackModule(o: PlaybackModuleOptions) {
     ...(o.profileNames ? { profileNames: o.profileNames } : {}),
     urlSecret: o.urlSecret,
     urlTtlSec: o.urlTtlSec,
+    packagedMpd: packagedMpds(o.objects),
     ...(o.cdn ? { cdn: o.cdn } : {}),
   });
   return {

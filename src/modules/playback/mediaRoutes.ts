@@ -5,7 +5,7 @@ import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, mediaCacheControl as cacheControl } from './mediaFiles.ts';
 import { type Protection, type RenditionLimits, type SubtitleTrack, filterHlsMaster, filterMpd, withContentProtection, withHlsSubtitles, withMpdSubtitles } from './sessionManifest.ts';
-import { checkMediaToken } from './signedUrl.ts';
+import { checkMediaToken, mayFetch } from './signedUrl.ts';
 
 /** What one session's manifests may list and must declare (from its playback start). */
 export type ManifestView = (playbackId: string) => Promise<{ limits: RenditionLimits | undefined; protection: Protection | undefined; subtitles: SubtitleTrack[] } | undefined>;
@@ -33,6 +33,10 @@ export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Me
       if (!check.ok) {
         refused.inc({ reason: check.reason });
         throw forbidden(check.reason === 'expired' ? 'url_expired' : 'url_signature_invalid', check.reason === 'expired' ? 'This media URL has expired; start playback again' : 'This media URL is not valid');
+      }
+      if (!mayFetch(check.token, file)) {
+        refused.inc({ reason: 'rendition_not_allowed' });
+        throw forbidden('rendition_not_allowed', "This rendition is above what this playback's plan or device allows");
       }
       const ext = file.split('.').pop()?.toLowerCase() ?? '';
       const type = CONTENT_TYPES[ext];

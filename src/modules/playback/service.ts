@@ -9,7 +9,7 @@ import type { ViewingService } from '../viewing/index.ts';
 import type { ContentKeyStore } from './contentKeys.ts';
 import { type DeviceLabel, UNIDENTIFIED_DEVICE, describeDevice } from './devices.ts';
 import { checkLicenceToken, licenceResponse, licenceToken, parseLicenceRequest } from './licence.ts';
-import { type Protection, type RenditionLimits, type SubtitleTrack, codecFamily, sessionLimits } from './sessionManifest.ts';
+import { type Protection, type RenditionLimits, type SubtitleTrack, allowedRepresentations, codecFamily, sessionLimits } from './sessionManifest.ts';
 import { alternatesQuery, mediaPathPrefix } from './signedUrl.ts';
 import { PLAN_LIMITS, SESSION_IDLE_SEC, retryAfterSec } from './streamLimits.ts';
 
@@ -35,7 +35,8 @@ export interface PlaybackStart {
   videoId: string;
   titleId: string;
   episodeId: string | null;
-  manifests: { dash: string; hls: string };
+  /** No HLS for protected titles (see start). */
+  manifests: { dash: string; hls: string | null };
   resumePositionSec: number;
   durationSec: number;
   expiresAt: string;
@@ -48,6 +49,8 @@ export interface PlaybackStart {
   /** What was applied: the plan's cap, the device's, and the resulting tallest rendition. */
   limits: { maxHeight: number; planMaxHeight: number; deviceMaxHeight: number | null; videoCodecs: string[] | null };
   thumbnails: string[];
+  /** Signed URL of the trick-play WebVTT track (cues `sprite_NNN.jpg#xywh=x,y,w,h`, relative to it); null for videos encoded before it existed. */
+  thumbnailsVtt: string | null;
   /** Present for protected titles: where and how to ask for the content key. */
   drm?: { keySystem: 'org.w3.clearkey'; licenseUrl: string; header: typeof LICENCE_HEADER; token: string; kids: string[] };
 }
@@ -99,6 +102,8 @@ export interface PlaybackDeps {
   profileNames?: (accountId: string) => Promise<Map<string, string>>;
   urlSecret: string;
   urlTtlSec: number;
+  /** The packaged MPD of a video (`file` under its asset): which Representations the session's token may name. */
+  packagedMpd: (assetId: string, file: string) => Promise<string>;
   /** Picks edges for a session; without it (or with no edges up) media comes from the origin. */
   cdn?: CdnChooser;
   clock?: () => number;
@@ -202,7 +207,9 @@ export function playbackService(d: PlaybackDeps) {
         .insertInto('playback_sessions')
         .values({ id: playbackId, account_id: caller.accountId, profile_id: caller.profile.id, video_id: videoId, device_id: req.deviceId ?? null, status: 'active', position_sec: 0, started_at: nowIso(now), last_seen_at: nowIso(now), expires_at: nowIso(expiresAtSec * 1000), max_height: ladder.maxHeight, video_codecs: ladder.videoCodecs ? JSON.stringify(ladder.videoCodecs) : null })
         .execute();
-      const prefix = mediaPathPrefix(d.urlSecret, { playbackId, assetId: video.assetId, expiresAtSec });
+      // The renditions above the cap are left out of the manifests and refused by every media server.
+      const representations = allowedRepresentations(await d.packagedMpd(video.assetId, video.files.dash), { maxHeight: ladder.maxHeight, ...(ladder.videoCodecs ? { videoCodecs: ladder.videoCodecs } : {}) });
+      const prefix = mediaPathPrefix(d.urlSecret, { playbackId, assetId: video.assetId, expiresAtSec, ...(representations ? { representations } : {}) });
       // Edges first (the manifests point at the primary), the origin as the last resort.
       const edges = (await d.cdn?.(caller.country)) ?? [];
       const primary = edges[0] ?? '';
@@ -214,7 +221,10 @@ export function playbackService(d: PlaybackDeps) {
         videoId,
         titleId: item.titleId,
         episodeId: item.episodeId,
-        manifests: { dash: `${primary}${prefix}/${video.files.dash}${altQuery}`, hls: `${primary}${prefix}/${video.files.hls}${altQuery}` },
+        // Protected titles are CENC ('cenc' scheme) with ClearKey. HLS has no signalling for that a
+        // player acts on (SAMPLE-AES-CTR wants a key system's KEYFORMAT: Shaka takes ClearKey only as
+        // a raw key fetched from a URL, Safari only FairPlay with cbcs), so their HLS would not play.
+        manifests: { dash: `${primary}${prefix}/${video.files.dash}${altQuery}`, hls: protection ? null : `${primary}${prefix}/${video.files.hls}${altQuery}` },
         resumePositionSec: await d.viewing.resumePositionSec(caller.profile.id, videoId),
         durationSec: video.durationSec ?? 0,
         expiresAt: nowIso(expiresAtSec * 1000),
@@ -228,6 +238,8 @@ export function playbackService(d: PlaybackDeps) {
         },
         limits: { maxHeight: ladder.maxHeight, planMaxHeight: limits.maxHeight, deviceMaxHeight: req.capabilities?.maxHeight ?? null, videoCodecs: ladder.videoCodecs ?? null },
         thumbnails: video.files.thumbnails.map((t) => `${prefix}/${t}`),
+        // Fetched by the player itself (not Shaka): from this origin, like the thumbnails.
+        thumbnailsVtt: video.files.trickplay ? `${prefix}/${video.files.trickplay.vtt}` : null,
         ...(protection
           ? { drm: { keySystem: 'org.w3.clearkey' as const, licenseUrl: `${ctx.originUrl ?? ''}${LICENCE_PATH}`, header: LICENCE_HEADER, token: licenceToken(d.urlSecret, playbackId), kids: [Buffer.from(protection.kid, 'hex').toString('base64url')] } }
           : {}),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type RenditionLimits, type SubtitleTrack, codecFamily, filterHlsMaster, filterMpd, sessionLimits, withContentProtection, withHlsSubtitles, withMpdSubtitles } from './sessionManifest.ts';
+import { type RenditionLimits, type SubtitleTrack, allowedRepresentations, codecFamily, filterHlsMaster, filterMpd, sessionLimits, withContentProtection, withHlsSubtitles, withMpdSubtitles } from './sessionManifest.ts';
 
 const rep = (id: number, codecs: string, height: number) =>
   `\t\t\t<Representation id="${id}" mimeType="video/mp4" codecs="${codecs}" bandwidth="${height * 1000}" width="${Math.round((height * 16) / 9)}" height="${height}" frameRate="25/1">\n\t\t\t\t<SegmentTemplate timescale="1000000" duration="4000000" initialization="init-stream$RepresentationID$.mp4" media="chunk-stream$RepresentationID$-$Number%05d$.mp4" startNumber="1">\n\t\t\t\t</SegmentTemplate>\n\t\t\t</Representation>\n`;
@@ -87,6 +87,12 @@ describe('filterMpd and filterHlsMaster list only the allowed renditions', () =>
       assert.deepEqual(variants(hls), c.hls);
       assert.match(hls, /#EXT-X-MEDIA:TYPE=AUDIO/);
       assert.equal(hls.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF')).length, c.hls.length, 'every tag kept its URI');
+    });
+  }
+  for (const c of cases) {
+    test(`allowedRepresentations for the signed token: ${c.name}`, () => {
+      const kept = allowedRepresentations(MPD, c.limits);
+      assert.deepEqual(kept?.map(Number), c.mpd.length === 7 ? undefined : c.mpd, 'the same rule as the manifest; undefined when all are allowed');
     });
   }
   test('an adaptation set left with no representation goes', () => assert.equal((filterMpd(MPD, { maxHeight: 1080, videoCodecs: ['hevc'] }).match(/<AdaptationSet\b/g) ?? []).length, 2));

@@ -61,6 +61,26 @@ const allowed = (limits: RenditionLimits, height: number | undefined, codecs: st
 
 const attr = (tag: string, name: string): string | undefined => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
 
+/** Every Representation of a packaged MPD: its id (which names its files) and what the filters look at. */
+export function mpdRepresentations(mpd: string): { id: string; height: number | undefined; codecs: string | undefined }[] {
+  return [...mpd.matchAll(/<Representation\b([^>]*?)\/?>/g)].flatMap((m) => {
+    const attrs = ` ${m[1]!}`;
+    const id = attr(attrs, 'id');
+    const height = attr(attrs, 'height');
+    return id === undefined ? [] : [{ id, height: height === undefined ? undefined : Number(height), codecs: attr(attrs, 'codecs') }];
+  });
+}
+
+/**
+ * The Representation ids a session may fetch, by the same rule as filterMpd, for its signed media
+ * token; undefined when it may fetch them all (the token then names none).
+ */
+export function allowedRepresentations(mpd: string, limits: RenditionLimits): string[] | undefined {
+  const all = mpdRepresentations(mpd);
+  const kept = all.filter((r) => allowed(limits, r.height, r.codecs)).map((r) => r.id);
+  return kept.length === all.length ? undefined : kept;
+}
+
 /** Drops the video Representations (and then-empty AdaptationSets) a session may not receive. */
 export function filterMpd(mpd: string, limits: RenditionLimits): string {
   const repRe = /[ \t]*<Representation\b([^>]*?)(\/>|>[\s\S]*?<\/Representation>)[ \t]*\r?\n?/g;

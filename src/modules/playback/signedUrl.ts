@@ -1,21 +1,50 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Media URLs carry a token in their path: `/media/<playbackId>.<expiry>.<sig>/<assetId>/<file>`.
+ * Media URLs carry a token in their path: `/media/<playbackId>.<expiry>[.r<ids>].<sig>/<assetId>/<file>`.
  * Relative references inside manifests (segments, playlists) inherit the token, so every
  * manifest and segment request is signed, bound to one playback session and video, and expires.
+ * A session whose plan or device rules out some renditions carries the ones it may fetch
+ * (`r0-1-5`: Representation ids, which name the packaged files), so every server of the URL,
+ * edges included, refuses the others without a database.
  */
 export interface MediaToken {
   playbackId: string;
   assetId: string;
   expiresAtSec: number;
+  /** Representation ids this session may fetch; absent: all of them. */
+  representations?: readonly string[];
 }
 
+const MAX_REPRESENTATIONS = 64;
+const representationsPart = (t: MediaToken): string => {
+  if (!t.representations) return '';
+  if (t.representations.length > MAX_REPRESENTATIONS || !t.representations.every((r) => /^\d{1,3}$/.test(r))) throw new RangeError('representation ids are at most 64 numbers of up to 3 digits');
+  return `.r${t.representations.join('-')}`;
+};
+
 const sign = (secret: string, t: MediaToken): string =>
-  createHmac('sha256', secret).update(`${t.playbackId}:${t.assetId}:${t.expiresAtSec}`).digest('base64url').slice(0, 32);
+  createHmac('sha256', secret).update(`${t.playbackId}:${t.assetId}:${t.expiresAtSec}${t.representations ? `:${representationsPart(t)}` : ''}`).digest('base64url').slice(0, 32);
 
 export function mediaPathPrefix(secret: string, t: MediaToken): string {
-  return `/media/${t.playbackId}.${t.expiresAtSec}.${sign(secret, t)}/${t.assetId}`;
+  return `/media/${t.playbackId}.${t.expiresAtSec}${representationsPart(t)}.${sign(secret, t)}/${t.assetId}`;
+}
+
+/**
+ * The Representation a packaged file belongs to, from the packager's names (init-stream<id>.m4s,
+ * chunk-stream<id>-<n>.m4s, HLS media playlist media_<id>.m3u8); undefined for files shared by
+ * all renditions (manifests, subtitles, images).
+ */
+export function representationOf(file: string): string | undefined {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return /^(?:init-stream|chunk-stream)(\d+)[-.]/.exec(name)?.[1] ?? /^media_(\d+)\.m3u8$/.exec(name)?.[1];
+}
+
+/** Whether a checked token lets its session fetch `file` (a rendition above its plan's cap: no). */
+export function mayFetch(t: MediaToken, file: string): boolean {
+  if (!t.representations) return true;
+  const representation = representationOf(file);
+  return representation === undefined || t.representations.includes(representation);
 }
 
 /**
@@ -26,20 +55,20 @@ export function mediaPathPrefix(secret: string, t: MediaToken): string {
  */
 export const nginxLinkKey = (secret: string): string => createHmac('sha256', secret).update('nginx-secure-link').digest('base64url');
 
-const signForNginx = (secret: string, t: MediaToken): string => createHash('md5').update(`${t.expiresAtSec}${t.playbackId}/${t.assetId} ${nginxLinkKey(secret)}`).digest('base64url');
+const signForNginx = (secret: string, t: MediaToken): string => createHash('md5').update(`${t.expiresAtSec}${t.playbackId}${representationsPart(t)}/${t.assetId} ${nginxLinkKey(secret)}`).digest('base64url');
 
 export function nginxMediaPathPrefix(secret: string, t: MediaToken): string {
-  return `/media/${t.playbackId}.${t.expiresAtSec}.${signForNginx(secret, t)}/${t.assetId}`;
+  return `/media/${t.playbackId}.${t.expiresAtSec}${representationsPart(t)}.${signForNginx(secret, t)}/${t.assetId}`;
 }
 
 export type TokenCheck = { ok: true; token: MediaToken } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 export function checkMediaToken(secret: string, rawToken: string, assetId: string, nowSec: number): TokenCheck {
-  const m = /^([A-Za-z0-9-]{1,64})\.(\d{1,12})\.([A-Za-z0-9_-]{32}|[A-Za-z0-9_-]{22})$/.exec(rawToken);
+  const m = /^([A-Za-z0-9-]{1,64})\.(\d{1,12})(?:\.r(\d{1,3}(?:-\d{1,3}){0,63}))?\.([A-Za-z0-9_-]{32}|[A-Za-z0-9_-]{22})$/.exec(rawToken);
   if (!m) return { ok: false, reason: 'malformed' };
-  const token: MediaToken = { playbackId: m[1]!, assetId, expiresAtSec: Number(m[2]) };
-  const expected = Buffer.from(m[3]!.length === 22 ? signForNginx(secret, token) : sign(secret, token));
-  const given = Buffer.from(m[3]!);
+  const token: MediaToken = { playbackId: m[1]!, assetId, expiresAtSec: Number(m[2]), ...(m[3] !== undefined ? { representations: m[3].split('-') } : {}) };
+  const expected = Buffer.from(m[4]!.length === 22 ? signForNginx(secret, token) : sign(secret, token));
+  const given = Buffer.from(m[4]!);
   if (!timingSafeEqual(expected, given)) return { ok: false, reason: 'bad_signature' };
   if (token.expiresAtSec < nowSec) return { ok: false, reason: 'expired' };
   return { ok: true, token };

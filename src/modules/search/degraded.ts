@@ -41,7 +41,7 @@ export function guardedSearch(service: SearchService, guards: Guards) {
   const suggest = guards.guard(
     'suggest',
     async (q: string, viewer: CatalogViewer | undefined, limit?: number) => {
-      const answer = service.suggest(q, viewer, limit);
+      const answer = await service.suggest(q, viewer, limit);
       suggestions.set(`${scopeOf(viewer, undefined)}|${limit ?? ''}|${q}`, answer);
       return answer;
     },

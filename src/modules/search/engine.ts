@@ -78,15 +78,17 @@ export interface Suggestions {
   genres: { id: string; name: string; ranges: [number, number][] }[];
 }
 
+/** A value now (the embedded engine) or later (a search server across the network). */
+export type Awaitable<T> = T | Promise<T>;
+
 /** What the module needs from any engine, embedded or a search server. */
 export interface SearchBackend {
-  rebuild(titles: readonly IndexableTitle[]): void;
-  upsert(title: IndexableTitle): void;
-  remove(titleId: string): void;
-  search(params: SearchParams): SearchOutcome;
-  suggest(q: string, visibility: Visibility | undefined, limit?: number): Suggestions;
-  tasteOf(titleIds: readonly string[]): { genres: string[]; people: string[] }[];
-  readonly size: number;
+  rebuild(titles: readonly IndexableTitle[]): Awaitable<void>;
+  upsert(title: IndexableTitle): Awaitable<void>;
+  remove(titleId: string): Awaitable<void>;
+  search(params: SearchParams): Awaitable<SearchOutcome>;
+  suggest(q: string, visibility: Visibility | undefined, limit?: number): Awaitable<Suggestions>;
+  tasteOf(titleIds: readonly string[]): Awaitable<{ genres: string[]; people: string[] }[]>;
 }
 
 const TITLE_FIELDS: FieldSpec[] = [
@@ -213,7 +215,8 @@ export class EmbeddedSearchEngine implements SearchBackend {
       genreOrds: d.genreOrds,
       nameLengths: joinedLengthBits([d.name]),
       peopleLengths: joinedLengthBits(d.peopleShapes),
-      singleWordName: [d.name, ...d.peopleShapes].some((n) => n.core.length <= 1),
+      nameWords: wordCountBits([d.name]),
+      peopleWords: wordCountBits(d.peopleShapes),
     });
     this.docOfTitle.set(title.id, doc);
     this.maxPopularity = Math.max(this.maxPopularity, title.popularity);
@@ -363,6 +366,7 @@ export class EmbeddedSearchEngine implements SearchBackend {
     const year = this.currentYear();
     const popScale = this.maxPopularity > 0 ? MAX_POPULARITY_BOOST / Math.log1p(this.maxPopularity) : 0;
     const allSlots = slotMask(slots.length);
+    const qualityCap = qualityCapOf(slots);
     const top = rankTop(
       poolSize,
       offset + limit,
@@ -374,7 +378,7 @@ export class EmbeddedSearchEngine implements SearchBackend {
         return COVERAGE_WEIGHT * m.coverage[i]! + m.text[i]! + this.cols.logPopularity[doc]! * popScale + recencyBoost(y === NO_YEAR ? null : y, year) + taste;
       },
       (j) => this.phraseBonus(m.doc[pool[j]!]!, this.bonusScope(m, pool[j]!, allSlots, typedJoined.length), slots, typedJoined),
-      (j) => this.phraseBound(m.doc[pool[j]!]!, this.bonusScope(m, pool[j]!, allSlots, typedJoined.length), slots.length),
+      (j) => this.phraseBound(m.doc[pool[j]!]!, this.bonusScope(m, pool[j]!, allSlots, typedJoined.length), slots.length, qualityCap, typedJoined.length),
       (j) => this.describe(m.doc[pool[j]!]!),
     ).slice(offset);
     const terms = matchedTerms(slots);
@@ -417,11 +421,17 @@ export class EmbeddedSearchEngine implements SearchBackend {
     return scope;
   }
 
-  /** The most `phraseBonus` can give: one word cannot match a longer name whole. */
-  private phraseBound(doc: number, scope: number, words: number): number {
-    if (scope === 0) return 0;
-    if (words > 1 || this.cols.singleWordName[doc]) return MAX_PHRASE_BONUS;
-    return NAME_START_BONUS;
+  /**
+   * The most `phraseBonus` can give (see `nameBonus`): the whole-name bonus needs the query run
+   * together to be as long as the name run together, or as many words as the name; anything else
+   * earns at most the name-start bonus; both scaled by `qualityCap`, the best match quality of the
+   * query's weakest word.
+   */
+  private phraseBound(doc: number, scope: number, words: number, qualityCap: number, typedLength: number): number {
+    let best = 0;
+    if (scope & OWN_NAME) best = nameBonusBound(this.cols.nameLengths[doc]!, this.cols.nameWords[doc]!, words, qualityCap, typedLength);
+    if (scope & PEOPLE_NAMES) best = Math.max(best, PERSON_BONUS_FACTOR * nameBonusBound(this.cols.peopleLengths[doc]!, this.cols.peopleWords[doc]!, words, qualityCap, typedLength));
+    return best;
   }
 
   /** Exact-name, name-start and phrase bonus for the title's name or one person's name, whichever is best. */
@@ -467,12 +477,13 @@ export class EmbeddedSearchEngine implements SearchBackend {
     const required = Math.max(1, slots.filter((s) => !s.optional).length);
     const tm = this.titles.search(slots, { primaryOnly: true, minCoverage: required, accept: (doc) => this.visible(doc, visibility), groups: PHRASE_GROUPS });
     const allSlots = slotMask(slots.length);
+    const qualityCap = qualityCapOf(slots);
     const topTitles = rankTop(
       tm.count,
       limit,
       (i) => COVERAGE_WEIGHT * tm.coverage[i]! + tm.text[i]! + this.cols.logPopularity[tm.doc[i]!]! * popScale,
       (i) => this.phraseBonus(tm.doc[i]!, this.bonusScope(tm, i, allSlots, typedJoined.length), slots, typedJoined),
-      (i) => this.phraseBound(tm.doc[i]!, this.bonusScope(tm, i, allSlots, typedJoined.length), slots.length),
+      (i) => this.phraseBound(tm.doc[i]!, this.bonusScope(tm, i, allSlots, typedJoined.length), slots.length, qualityCap, typedJoined.length),
       (i) => this.describe(tm.doc[i]!),
     );
     const titleTerms = matchedTerms(slots);
@@ -532,6 +543,29 @@ export class EmbeddedSearchEngine implements SearchBackend {
 
 /** Bits 0..n-1: every slot of an n-word query. */
 const slotMask = (n: number): number => (n >= 32 ? -1 : (1 << n) - 1) >>> 0;
+
+/** `phraseBound` for names with these run-together lengths and word counts (bits). A function, not a closure: it runs per candidate. */
+function nameBonusBound(lengths: number, wordCounts: number, words: number, qualityCap: number, typedLength: number): number {
+  if (hasLength(lengths, typedLength)) return MAX_PHRASE_BONUS;
+  return (hasLength(wordCounts, words) ? EXACT_NAME_BONUS : NAME_START_BONUS) * qualityCap;
+}
+
+const wordCountBits = (names: readonly NameShape[]): number => {
+  let bits = 0;
+  for (const n of names) bits |= lengthBit(n.terms.length) | lengthBit(n.core.length);
+  return bits;
+};
+
+/** The best match quality of the query's weakest word: no name bonus is scaled by more. */
+const qualityCapOf = (slots: readonly QuerySlot[]): number => {
+  let cap = 1;
+  for (const s of slots) {
+    let best = 0;
+    for (const q of s.terms.values()) if (q > best) best = q;
+    cap = Math.min(cap, best);
+  }
+  return cap;
+};
 
 const joinedLengthBits = (names: readonly NameShape[]): number => {
   let bits = 0;

@@ -8,7 +8,10 @@ import { type SearchService, searchService } from './service.ts';
 import type { Guards } from '../../platform/resilience/index.ts';
 
 export type { SearchService, SearchResponse, SearchItem } from './service.ts';
-export { EmbeddedSearchEngine, visibilityOf, type SearchBackend, type SearchOutcome, type Suggestions, type Visibility } from './engine.ts';
+export { EmbeddedSearchEngine, personKey, visibilityOf, type Awaitable, type Facets, type SearchBackend, type SearchFilters, type SearchOutcome, type SearchParams, type Suggestions, type Visibility } from './engine.ts';
+// Text analysis, for search-server adapters that index and query with the same rules.
+export { parseQuery, type SlotSpec } from './query.ts';
+export { indexTokens, typoBudget } from './text.ts';
 export { affinityFrom, type Affinity } from './rank.ts';
 export { damerauLevenshtein } from './distance.ts';
 

@@ -46,15 +46,20 @@ export function nameBonus(name: NameShape, slots: readonly QuerySlot[], typedJoi
     const whole = name.core.length === 1 && (terms.get(name.core[0]!) ?? 0) === q;
     return (whole ? EXACT_NAME_BONUS : NAME_START_BONUS) * q;
   }
+  const best = phraseIn(name.terms, slots);
+  return name.core === name.terms ? best : Math.max(best, phraseIn(name.core, slots));
+}
+
+/** The best whole-name, name-start or phrase bonus of the (n > 1) slots in a row within `terms`. */
+function phraseIn(terms: readonly string[], slots: readonly QuerySlot[]): number {
+  const n = slots.length;
   let best = 0;
-  for (const terms of name.core === name.terms ? [name.terms] : [name.terms, name.core]) {
-    for (let start = 0; start + n <= terms.length; start++) {
-      let q = 1;
-      for (let k = 0; k < n && q > 0; k++) q = Math.min(q, slots[k]!.terms.get(terms[start + k]!) ?? 0);
-      if (q === 0) continue;
-      const bonus = start === 0 && n === terms.length ? EXACT_NAME_BONUS : start === 0 ? NAME_START_BONUS : n > 1 ? NAME_PHRASE_BONUS : 0;
-      best = Math.max(best, bonus * q);
-    }
+  for (let start = 0; start + n <= terms.length; start++) {
+    let q = 1;
+    for (let k = 0; k < n && q > 0; k++) q = Math.min(q, slots[k]!.terms.get(terms[start + k]!) ?? 0);
+    if (q === 0) continue;
+    const bonus = start === 0 && n === terms.length ? EXACT_NAME_BONUS : start === 0 ? NAME_START_BONUS : NAME_PHRASE_BONUS;
+    best = Math.max(best, bonus * q);
   }
   return best;
 }

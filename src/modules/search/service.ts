@@ -60,8 +60,8 @@ export function searchService(o: { catalog: SearchCatalog; viewing: WatchHistory
       try {
         const titles = await o.catalog.indexableTitles(ids);
         const found = new Set(titles.map((t) => t.id));
-        for (const t of titles) o.engine.upsert(t);
-        for (const id of ids) if (!found.has(id)) o.engine.remove(id);
+        for (const t of titles) await o.engine.upsert(t);
+        for (const id of ids) if (!found.has(id)) await o.engine.remove(id);
       } catch (err) {
         o.log.error({ err, titles: ids.length }, 'search index update failed; retrying');
         for (const id of ids) pending.add(id);
@@ -82,7 +82,7 @@ export function searchService(o: { catalog: SearchCatalog; viewing: WatchHistory
     const cached = taste.get(profileId);
     if (cached && clock() - cached.at < TASTE_TTL_MS) return cached.affinity;
     const history = await o.viewing.history(profileId, undefined, TASTE_HISTORY);
-    const affinity = affinityFrom(o.engine.tasteOf([...new Set(history.items.map((h) => h.titleId))]));
+    const affinity = affinityFrom(await o.engine.tasteOf([...new Set(history.items.map((h) => h.titleId))]));
     taste.delete(profileId);
     taste.set(profileId, { at: clock(), affinity });
     if (taste.size > TASTE_CACHE_SIZE) taste.delete(taste.keys().next().value!);
@@ -101,8 +101,9 @@ export function searchService(o: { catalog: SearchCatalog; viewing: WatchHistory
         pending.add(event.titleId);
         kick();
       });
-      o.engine.rebuild(await o.catalog.indexableTitles());
-      o.log.info({ titles: o.engine.size, ms: clock() - started }, 'search index built');
+      const titles = await o.catalog.indexableTitles();
+      await o.engine.rebuild(titles);
+      o.log.info({ titles: titles.length, ms: clock() - started }, 'search index built');
     },
 
     stop(): void {
@@ -120,7 +121,7 @@ export function searchService(o: { catalog: SearchCatalog; viewing: WatchHistory
       if (query.yearFrom !== undefined && query.yearTo !== undefined && query.yearFrom > query.yearTo) {
         throw invalid('invalid_year_range', 'yearFrom must not be after yearTo', 'yearFrom');
       }
-      const outcome = o.engine.search({
+      const outcome = await o.engine.search({
         q: query.q,
         filters: {
           ...(query.genre ? { genre: query.genre } : {}),
@@ -145,7 +146,7 @@ export function searchService(o: { catalog: SearchCatalog; viewing: WatchHistory
       return { items, total: outcome.total, facets: outcome.facets, didYouMean: outcome.didYouMean };
     },
 
-    suggest(q: string, viewer: CatalogViewer | undefined, limit?: number): Suggestions {
+    async suggest(q: string, viewer: CatalogViewer | undefined, limit?: number): Promise<Suggestions> {
       checkQuery(q);
       return o.engine.suggest(q, visibilityOf(viewer), limit);
     },

@@ -19,7 +19,9 @@ export interface TitleRow {
   /** Bit per length of the title's name run together (see `lengthBit`), and of its people's names. */
   nameLengths: number;
   peopleLengths: number;
-  singleWordName: boolean;
+  /** Bit per number of words of the name, with and without a leading article (`lengthBit`), and of its people's names. */
+  nameWords: number;
+  peopleWords: number;
 }
 
 export class TitleColumns {
@@ -33,7 +35,8 @@ export class TitleColumns {
   genreOverflow = new Uint8Array(0);
   nameLengths = new Uint32Array(0);
   peopleLengths = new Uint32Array(0);
-  singleWordName = new Uint8Array(0);
+  nameWords = new Uint32Array(0);
+  peopleWords = new Uint32Array(0);
 
   set(doc: number, row: TitleRow): void {
     if (doc >= this.rank.length) this.grow(Math.max(1024, doc * 2));
@@ -52,7 +55,8 @@ export class TitleColumns {
     this.genreOverflow[doc] = overflow;
     this.nameLengths[doc] = row.nameLengths;
     this.peopleLengths[doc] = row.peopleLengths;
-    this.singleWordName[doc] = row.singleWordName ? 1 : 0;
+    this.nameWords[doc] = row.nameWords;
+    this.peopleWords[doc] = row.peopleWords;
   }
 
   isSeries(doc: number): boolean {
@@ -74,7 +78,8 @@ export class TitleColumns {
     this.genreOverflow = copy(this.genreOverflow, (n) => new Uint8Array(n));
     this.nameLengths = copy(this.nameLengths, (n) => new Uint32Array(n));
     this.peopleLengths = copy(this.peopleLengths, (n) => new Uint32Array(n));
-    this.singleWordName = copy(this.singleWordName, (n) => new Uint8Array(n));
+    this.nameWords = copy(this.nameWords, (n) => new Uint32Array(n));
+    this.peopleWords = copy(this.peopleWords, (n) => new Uint32Array(n));
   }
 }
 

@@ -43,4 +43,10 @@ export const studioMigrations: NamedMigrations = {
       await db.schema.alterTable('videos').addColumn('ladder', 'text').execute();
     },
   },
+  '0406_studio_video_qc': {
+    async up(db: Kysely<unknown>) {
+      // JSON: the quality control report (QcReport), with the admin override when there is one.
+      await db.schema.alterTable('videos').addColumn('qc', 'text').execute();
+    },
+  },
 };

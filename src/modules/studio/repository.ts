@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/index.ts';
 import type { LadderReport } from './media/encodeTitle.ts';
+import type { QcReport } from './qc/verdict.ts';
 import type { Rendition, VideoFiles, VideoStatus } from './types.ts';
 
 export type UploadRow = {
@@ -30,6 +31,8 @@ export type VideoRow = {
   files: string | null;
   /** LadderReport as JSON; null until encoded (and for videos encoded before it existed). */
   ladder?: string | null;
+  /** QcReport as JSON; null until QC ran (and for videos encoded before it existed). */
+  qc?: string | null;
   error_code: string | null;
   created_at: string;
   updated_at: string;
@@ -49,7 +52,20 @@ export function studioRepository(base: Kysely<object>) {
       });
     },
     uploadByJob: (jobId: string) => db.selectFrom('uploads').selectAll().where('job_id', '=', jobId).executeTakeFirst(),
-    uploadByVideo: (videoId: string) => db.selectFrom('uploads').selectAll().where('video_id', '=', videoId).executeTakeFirst(),
+    /** The upload that made the video (later uploads for it, such as dubs, come after it). */
+    uploadByVideo: (videoId: string) => db.selectFrom('uploads').selectAll().where('video_id', '=', videoId).orderBy('created_at').orderBy('id').executeTakeFirst(),
+    /** An upload adding to an existing video (a dub) and its job, written together or not at all. */
+    async insertUpload(upload: UploadRow, enqueue: (tx: Kysely<object>) => Promise<unknown>): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto('uploads').values(upload).execute();
+        await enqueue(tx as unknown as Kysely<object>);
+      });
+    },
+    /** How many videos play the package in `assetId` (demo titles share one). */
+    async videosOfAsset(assetId: string): Promise<number> {
+      const r = await db.selectFrom('videos').select((eb) => eb.fn.countAll<number>().as('n')).where('asset_id', '=', assetId).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
     /** Newest first; every account's when `accountId` is null (admins). */
     recentUploads: (accountId: string | null, limit: number) => {
       let q = db.selectFrom('uploads').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
@@ -57,12 +73,29 @@ export function studioRepository(base: Kysely<object>) {
       return q.execute();
     },
     videoById: (id: string) => db.selectFrom('videos').selectAll().where('id', '=', id).executeTakeFirst(),
-    markVideoReady: (id: string, v: { durationSec: number; width: number; height: number; renditions: Rendition[]; files: VideoFiles; ladder?: LadderReport }) =>
+    /** Encoded and stored: 'ready' to publish, or held back as 'qc_failed' (its report says why). */
+    markVideoReady: (id: string, v: { durationSec: number; width: number; height: number; renditions: Rendition[]; files: VideoFiles; ladder?: LadderReport; qc?: QcReport }) =>
       db
         .updateTable('videos')
-        .set({ status: 'ready', duration_sec: v.durationSec, width: v.width, height: v.height, renditions: JSON.stringify(v.renditions), files: JSON.stringify(v.files), ladder: v.ladder ? JSON.stringify(v.ladder) : null, error_code: null, updated_at: nowIso() })
+        .set({
+          status: v.qc?.verdict === 'fail' ? 'qc_failed' : 'ready',
+          duration_sec: v.durationSec,
+          width: v.width,
+          height: v.height,
+          renditions: JSON.stringify(v.renditions),
+          files: JSON.stringify(v.files),
+          ladder: v.ladder ? JSON.stringify(v.ladder) : null,
+          qc: v.qc ? JSON.stringify(v.qc) : null,
+          error_code: v.qc?.verdict === 'fail' ? 'qc_failed' : null,
+          updated_at: nowIso(),
+        })
         .where('id', '=', id)
         .execute(),
+    /** qc_failed -> ready with the override recorded in its report; false when the video was not (or no longer) qc_failed. */
+    async overrideQc(id: string, qc: QcReport): Promise<boolean> {
+      const r = await db.updateTable('videos').set({ status: 'ready', qc: JSON.stringify(qc), error_code: null, updated_at: nowIso() }).where('id', '=', id).where('status', '=', 'qc_failed').executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     setVideoFiles: (id: string, files: VideoFiles) => db.updateTable('videos').set({ files: JSON.stringify(files), updated_at: nowIso() }).where('id', '=', id).execute(),
     insertVideo: (row: VideoRow) => db.insertInto('videos').values(row).execute(),
     markVideoFailed: (id: string, code: string) => db.updateTable('videos').set({ status: 'failed', error_code: code, updated_at: nowIso() }).where('id', '=', id).execute(),

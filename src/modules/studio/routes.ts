@@ -1,8 +1,16 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { invalid, tooLarge, unsupportedMedia } from '../../platform/errors.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { StudioService } from './service.ts';
+
+/** Comment lines this often keep proxies from closing a quiet progress stream. */
+const SSE_HEARTBEAT_MS = 15_000;
+
+function sseEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
 
 /** Subtitles for a feature film are tens of kilobytes; anything far larger is not a subtitle file. */
 const SUBTITLE_MAX_BYTES = 2 * 1024 * 1024;
@@ -111,9 +119,46 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
       return reply.status(201).send(track);
     });
 
+    app.post<{ Params: { videoId: string }; Body: { reason?: unknown } | null }>('/api/v1/admin/videos/:videoId/qc-override', async (request) => {
+      const caller = await auth.role(request, 'admin');
+      return service.overrideQc(request.params.videoId, { adminId: caller.accountId, reason: request.body?.reason });
+    });
+
     app.get<{ Params: { jobId: string } }>('/api/v1/studio/jobs/:jobId', async (request) => {
       const caller = await auth.role(request, 'partner', 'admin');
       return service.job(request.params.jobId, { accountId: caller.accountId, isAdmin: caller.role === 'admin' });
+    });
+
+    // Server-Sent Events read with fetch (the token stays in the Authorization header, never in
+    // the URL as EventSource would need): `progress` events, then one `end` with the final state.
+    app.get<{ Params: { jobId: string } }>('/api/v1/studio/jobs/:jobId/events', async (request, reply) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      const owner = { accountId: caller.accountId, isAdmin: caller.role === 'admin' };
+      // Checked before the 200 goes out, so a stranger's job is a plain 403/404.
+      await service.job(request.params.jobId, owner);
+      const stop = new AbortController();
+      reply.raw.once('close', () => stop.abort());
+      const events = async function* () {
+        const updates = service.watchJob(request.params.jobId, owner, { signal: stop.signal });
+        let next = updates.next();
+        let last: unknown;
+        for (;;) {
+          let timer: NodeJS.Timeout | undefined;
+          const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(() => resolve('quiet'), SSE_HEARTBEAT_MS)));
+          const got = await Promise.race([next, quiet]);
+          clearTimeout(timer);
+          if (got === 'quiet') {
+            yield ': keep-alive\n\n';
+            continue;
+          }
+          if (got.done) break;
+          last = got.value;
+          yield sseEvent('progress', got.value);
+          next = updates.next();
+        }
+        if (last) yield sseEvent('end', last);
+      };
+      return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-store').header('x-accel-buffering', 'no').send(Readable.from(events(), { objectMode: false }));
     });
   };
 }

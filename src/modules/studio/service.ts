@@ -6,6 +6,8 @@ import type { ObjectStore } from '../../platform/objects/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { LadderMode } from './media/encodeTitle.ts';
 import type { StudioRepository, VideoRow } from './repository.ts';
+import type { QcReport } from './qc/verdict.ts';
+import { estimateEtaSec, type ProgressSample, withSample } from './progressEta.ts';
 import { checkSubtitles, isLanguageTag, subtitlePlaylist } from './subtitles.ts';
 import { ENCODE_JOB, type EncodeJobPayload, type StudioJob, type SubtitleFile, type Video } from './types.ts';
 
@@ -45,7 +47,11 @@ const toVideo = (r: VideoRow): Video => ({
   errorCode: r.error_code,
   assetId: r.asset_id,
   ladder: r.ladder ? JSON.parse(r.ladder) : null,
+  qc: r.qc ? JSON.parse(r.qc) : null,
 });
+
+/** Longest override reason kept: a sentence or a paragraph, not a document. */
+export const QC_OVERRIDE_REASON_MAX = 2000;
 
 export function studioService(o: { repo: StudioRepository; objects: ObjectStore; queue: JobQueue; catalog: CatalogService; protectUploads?: boolean }) {
   return {
@@ -122,14 +128,43 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
       return toVideo(row);
     },
 
-    /** Polls a job until it ends, reporting stage and progress; resolves on success, throws on failure. */
-    async waitForJob(jobId: string, onProgress: (stage: string, progress: number) => void, pollMs = 500): Promise<StudioJob> {
-      for (;;) {
-        const job = await this.job(jobId, { accountId: 'system', isAdmin: true });
-        onProgress(job.stage, job.progress);
+    /** Polls a job until it ends, reporting stage, progress and ETA; resolves on success, throws on failure. */
+    async waitForJob(jobId: string, onProgress: (stage: string, progress: number, etaSec: number | null) => void, pollMs = 500): Promise<StudioJob> {
+      for await (const job of this.watchJob(jobId, { accountId: 'system', isAdmin: true }, { pollMs })) {
+        onProgress(job.stage, job.progress, job.etaSec);
         if (job.status === 'succeeded') return job;
         if (job.status === 'failed') throw new JobFailedError(job);
-        await new Promise((r) => setTimeout(r, pollMs));
+      }
+      throw new Error(`watching job ${jobId} ended before the job did`);
+    },
+
+    /**
+     * A job's states as they change, each with an ETA from the progress seen so far, ending with
+     * the terminal one (succeeded or failed). The caller's access is checked before the first
+     * (403/404 as `job`). Polls the job table: the worker may be on another machine.
+     */
+    async *watchJob(jobId: string, caller: { accountId: string; isAdmin: boolean }, opts: { pollMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<StudioJob & { etaSec: number | null }> {
+      const pollMs = opts.pollMs ?? 500;
+      let samples: ProgressSample[] = [];
+      let seen = '';
+      while (!opts.signal?.aborted) {
+        const job = await this.job(jobId, caller);
+        if (job.status === 'running') samples = withSample(samples, { atMs: Date.parse(job.updatedAt), progress: job.progress });
+        const key = `${job.status}|${job.stage}|${job.progress}|${job.updatedAt}`;
+        if (key !== seen) {
+          seen = key;
+          yield { ...job, etaSec: job.status === 'running' ? estimateEtaSec(samples) : job.status === 'succeeded' ? 0 : null };
+        }
+        if (job.status === 'succeeded' || job.status === 'failed') return;
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            opts.signal?.removeEventListener('abort', wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, pollMs);
+          opts.signal?.addEventListener('abort', wake, { once: true });
+        });
       }
     },
 
@@ -175,6 +210,30 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
       return track;
     },
 
+    /**
+     * An admin publishes a video that QC held back, as it is (no re-encode), recording who and why
+     * in its QC report. The title is attached first: if that fails the video stays qc_failed and
+     * the override can simply be tried again.
+     */
+    async overrideQc(videoId: string, input: { adminId: string; reason: unknown }): Promise<Video> {
+      const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+      if (!reason) throw invalid('reason_required', 'Say why this video is published despite its failed QC (reason)', 'reason');
+      if (reason.length > QC_OVERRIDE_REASON_MAX) throw invalid('reason_too_long', `The reason is limited to ${QC_OVERRIDE_REASON_MAX} characters`, 'reason');
+      const row = await o.repo.videoById(videoId);
+      if (!row) throw notFound('video_not_found', 'No such video');
+      const video = toVideo(row);
+      if (video.status !== 'qc_failed' || !video.qc || !video.files || video.durationSec === null) {
+        throw conflict('video_not_qc_failed', `The video is ${video.status}; only a video held back by QC can be overridden`);
+      }
+      const stored = async (file: string | null | undefined) => (file ? readAll(await o.objects.read(`${assetPrefix(video.assetId)}/${file}`)) : undefined);
+      const poster = await stored(video.files.poster);
+      const backdrop = await stored(video.files.backdrop);
+      await o.catalog.attachVideo({ titleId: video.titleId, episodeId: video.episodeId, videoId: video.id, durationSec: video.durationSec, ...(poster ? { poster } : {}), ...(backdrop ? { backdrop } : {}) });
+      const qc: QcReport = { ...video.qc, override: { by: input.adminId, reason, at: nowIso() } };
+      if (!(await o.repo.overrideQc(video.id, qc))) throw conflict('video_not_qc_failed', 'The video was published by another override meanwhile');
+      return { ...video, status: 'ready', errorCode: null, qc };
+    },
+
     async video(videoId: string): Promise<Video | undefined> {
       const row = await o.repo.videoById(videoId);
       return row && toVideo(row);
@@ -183,3 +242,9 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
 }
 
 export type StudioService = ReturnType<typeof studioService>;
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}

@@ -1,7 +1,9 @@
 import type { LadderMode, LadderReport } from './media/encodeTitle.ts';
 import type { PackageProtection } from './media/encryptPackage.ts';
+import type { QcReport } from './qc/verdict.ts';
 
-export type VideoStatus = 'processing' | 'ready' | 'failed';
+/** qc_failed: encoded and stored, but held back from publishing until QC passes or an admin overrides it. */
+export type VideoStatus = 'processing' | 'ready' | 'failed' | 'qc_failed';
 
 export interface Rendition {
   name: string;
@@ -17,10 +19,35 @@ export interface VideoFiles {
   hls: string;
   poster: string | null;
   thumbnails: string[];
+  /** A wide still from a different moment than the poster (absent in videos encoded before backdrops). */
+  backdrop?: string;
+  /** Trick-play thumbnails: a WebVTT track whose cues point into sprite sheets (`sprite_001.jpg#xywh=x,y,w,h`). */
+  trickplay?: TrickplayFiles;
   /** Set when the segments are encrypted (CENC): the key id and its pssh, for manifests and licences. */
   protection?: PackageProtection;
   /** Uploaded subtitles, one per language, as WebVTT (and its HLS playlist); listed in the manifests per session. */
   subtitles?: SubtitleFile[];
+  /** Audio renditions, in manifest order: the source's tracks (stereo, plus 5.1 where it had one), then attached dubs. */
+  audio?: AudioTrackFile[];
+}
+
+export interface TrickplayFiles {
+  vtt: string;
+  sprites: string[];
+  intervalSec: number;
+  /** One thumbnail's size in the sheets. */
+  width: number;
+  height: number;
+}
+
+export interface AudioTrackFile {
+  /** BCP 47 tag ('und' when the source did not say). */
+  language: string;
+  channels: number;
+  kbps: number;
+  codec: string;
+  /** Set for a dub attached after encoding: the folder of its files, relative to the manifests. */
+  dubDir?: string;
 }
 
 export interface SubtitleFile {
@@ -48,6 +75,8 @@ export interface Video {
   assetId: string;
   /** How the ladder was chosen (per-title hull or fixed) and each rung's measured quality; null before it is encoded. */
   ladder: LadderReport | null;
+  /** The quality control report (checks, black and frozen stretches, any admin override); null before QC ran. */
+  qc: QcReport | null;
 }
 
 export interface StudioJob {
@@ -64,6 +93,15 @@ export interface StudioJob {
 }
 
 export const ENCODE_JOB = 'encode_video';
+export const ATTACH_AUDIO_JOB = 'attach_audio';
+
+/** A dub to package and add to a ready video's manifests. */
+export interface AttachAudioJobPayload {
+  videoId: string;
+  /** BCP 47 tag. */
+  language: string;
+  sourceKey: string;
+}
 
 export interface EncodeJobPayload {
   uploadId: string;

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Database, migrateToLatest } from '../../platform/db/index.ts';
+import SQLite from 'better-sqlite3';
+import { type Database, migrateToLatest, openDatabase } from '../../platform/db/index.ts';
 import { eventMigrations } from '../../platform/events/index.ts';
 import { databasesUnderTest } from '../../../test/support/postgres.ts';
 import { viewingMigrations } from './migrations.ts';
@@ -40,3 +44,28 @@ for (const engine of await databasesUnderTest()) {
     });
   });
 }
+
+test('on SQLite a batch waits for another process’s write without stopping the event loop', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'marquee-viewing-'));
+  const database = openDatabase({ sqliteFile: join(dir, 'v.db') });
+  // Another connection to the file stands for another API process that is writing.
+  const other = new SQLite(join(dir, 'v.db'));
+  try {
+    await migrateToLatest(database.db, eventMigrations, viewingMigrations);
+    const repo = viewingRepository(database.db);
+    other.prepare('begin immediate').run();
+    let written = false;
+    const write = repo.writeProgressBatch([update('p1', 'v1', 10, 0)]).then(() => (written = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(written, false, 'the batch waits for the lock');
+    const read = await repo.progressOf('p1', 'v1');
+    assert.equal(read, undefined, 'reads go on meanwhile, on the same connection');
+    other.prepare('commit').run();
+    await write;
+    assert.equal(Number((await repo.progressOf('p1', 'v1'))?.position_sec), 10);
+  } finally {
+    other.close();
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -54,6 +54,33 @@ function jsonTable<C extends Record<string, ColumnType>>(engine: SqlEngine, colu
     : sql`(select ${sql.raw(names.map((c) => `value ->> '$.${c}' as ${c}`).join(', '))} from json_each(${json})) as j`;
 }
 
+/** How long a batch waits for another process's write to end, and how often it looks again. */
+const WRITE_LOCK_WAIT_MS = 5_000;
+const WRITE_LOCK_RETRY_MS = 1;
+
+/**
+ * BEGIN IMMEDIATE without SQLite's busy handler, which would sleep on the event loop (the whole
+ * process stands still) while another process holds the write lock: false when the lock is taken
+ * and `mayWait`; once waiting is over, the connection's own busy timeout decides.
+ */
+async function beginImmediateOrBusy(conn: Kysely<ViewingTables>, mayWait: boolean): Promise<boolean> {
+  if (!mayWait) {
+    await sql`begin immediate`.execute(conn);
+    return true;
+  }
+  const [busyTimeout] = (await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn)).rows;
+  await sql`pragma busy_timeout = 0`.execute(conn);
+  try {
+    await sql`begin immediate`.execute(conn);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') return false;
+    throw err;
+  } finally {
+    await sql.raw(`pragma busy_timeout = ${Number(busyTimeout?.timeout ?? 0)}`).execute(conn);
+  }
+}
+
 export function viewingRepository(base: Kysely<object>) {
   const db = base.withTables<ViewingTables>();
   const engine = engineOf(base);
@@ -63,19 +90,25 @@ export function viewingRepository(base: Kysely<object>) {
    * began as a reader cannot become a writer once another process (a second API process, a worker)
    * has committed in between, and fails at once whatever the busy timeout.
    */
-  const readWriteTransaction = <T>(fn: (tx: Kysely<ViewingTables>) => Promise<T>): Promise<T> => {
+  const readWriteTransaction = async <T>(fn: (tx: Kysely<ViewingTables>) => Promise<T>): Promise<T> => {
     if (engine === 'postgres') return db.transaction().execute(fn);
-    return db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const result = await fn(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (err) {
-        await sql`rollback`.execute(conn);
-        throw err;
-      }
-    });
+    const started = Date.now();
+    for (;;) {
+      const outcome = await db.connection().execute(async (conn) => {
+        if (!(await beginImmediateOrBusy(conn, Date.now() - started < WRITE_LOCK_WAIT_MS))) return undefined;
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return { result };
+        } catch (err) {
+          await sql`rollback`.execute(conn);
+          throw err;
+        }
+      });
+      if (outcome) return outcome.result;
+      // Another process is writing: wait for it off the event loop, with the connection free for reads.
+      await new Promise((resolve) => setTimeout(resolve, WRITE_LOCK_RETRY_MS));
+    }
   };
 
   return {

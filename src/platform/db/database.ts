@@ -3,6 +3,11 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type KyselyPlugin, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { type Checkpointer, startCheckpointer } from './sqliteCheckpointer.ts';
+import { cachedStatements } from './sqliteStatements.ts';
+
+/** How often the SQLite write-ahead log is copied back into the database file. */
+const CHECKPOINT_INTERVAL_MS = 200;
 
 export type SqlEngine = 'sqlite' | 'postgres';
 
@@ -49,11 +54,22 @@ export function openDatabase(opts: DatabaseOptions): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<object>({ dialect: new SqliteDialect({ database: sqlite }), plugins: opts.plugins ?? [] });
+  // The log is copied into the database file off the event loop (see sqliteCheckpointer.ts).
+  let checkpointer: Checkpointer | undefined;
+  if (file !== ':memory:') {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(file, CHECKPOINT_INTERVAL_MS, () => {
+      if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+    });
+  }
+  const db = new Kysely<object>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }), plugins: opts.plugins ?? [] });
   return {
     db,
     engine: 'sqlite',
     ping: async () => void sqlite.prepare('select 1').get(),
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }

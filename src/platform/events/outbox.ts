@@ -1,6 +1,6 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { type SqlEngine, newId, nowIso } from '../db/index.ts';
+import { type SqlEngine, engineOf, newTimeOrderedId, nowIso } from '../db/index.ts';
 import { retryDelaySec } from '../jobs/index.ts';
 
 export interface DomainEvent<P = unknown> {
@@ -26,9 +26,14 @@ export interface NewEvent {
 export async function appendEvents(tx: Kysely<object>, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const now = nowIso();
-  const rows = events.map((e) => ({ id: newId(), type: e.type, key: e.key, payload: JSON.stringify(e.payload), created_at: now }));
-  // Chunked: SQLite allows a bounded number of bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 500) await tx.withTables<OutboxTables>().insertInto('outbox').values(rows.slice(i, i + 500)).execute();
+  // One statement whatever the number of events: the rows travel as one JSON parameter (the
+  // statement text never changes, so it is compiled once), in order (`n`), so `seq` follows it.
+  const rows = JSON.stringify(events.map((e) => ({ id: newTimeOrderedId(), type: e.type, key: e.key, payload: JSON.stringify(e.payload), created_at: now })));
+  const source =
+    engineOf(tx) === 'postgres'
+      ? sql`rows from (jsonb_to_recordset(${rows}::jsonb) as (id text, type text, key text, payload text, created_at text)) with ordinality as j(id, type, key, payload, created_at, n)`
+      : sql`(select value ->> '$.id' as id, value ->> '$.type' as type, value ->> '$.key' as key, value ->> '$.payload' as payload, value ->> '$.created_at' as created_at, json_each.key as n from json_each(${rows})) as j`;
+  await sql`insert into outbox (id, type, key, payload, created_at) select id, type, key, payload, created_at from ${source} order by n`.execute(tx);
 }
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;
@@ -124,11 +129,22 @@ export function startOutboxRelay(o: { db: Kysely<object>; engine: SqlEngine; sub
   };
 }
 
-/** Deletes events every subscriber has seen, keeping the outbox small. */
-export async function pruneDelivered(db: Kysely<object>): Promise<number> {
+/**
+ * Deletes events every subscriber has seen, keeping the outbox small. A minute of a busy API is
+ * hundreds of thousands of events: they go `chunk` at a time, each delete a short statement, so
+ * the requests served between them (and on SQLite, other processes' writes) wait for none of them long.
+ */
+export async function pruneDelivered(db: Kysely<object>, chunk = 5_000): Promise<number> {
   const d = db.withTables<OutboxTables>();
   const min = await d.selectFrom('outbox_cursors').select(sql<number>`min(last_seq)`.as('m')).executeTakeFirst();
   if (!min || min.m === null) return 0;
-  const res = await d.deleteFrom('outbox').where('seq', '<=', Number(min.m)).executeTakeFirst();
-  return Number(res.numDeletedRows);
+  const upTo = Number(min.m);
+  let deleted = 0;
+  for (;;) {
+    const oldest = await d.selectFrom('outbox').select(sql<number>`min(seq)`.as('s')).executeTakeFirst();
+    if (!oldest || oldest.s === null || Number(oldest.s) > upTo) return deleted;
+    const res = await d.deleteFrom('outbox').where('seq', '<=', Math.min(upTo, Number(oldest.s) + chunk - 1)).executeTakeFirst();
+    deleted += Number(res.numDeletedRows);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

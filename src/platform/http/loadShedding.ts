@@ -9,15 +9,15 @@ import type { Metrics } from '../metrics.ts';
  */
 export function installLoadShedding(app: FastifyInstance, o: { monitor: LoadMonitor; criticalityOf(request: FastifyRequest): Criticality; metrics: Metrics }): void {
   const shed = o.metrics.counter('marquee_requests_shed_total', 'Requests refused by load shedding', ['tier', 'criticality']);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and a promise per hook adds up.
+  app.addHook('onRequest', (request, reply, next) => {
     const started = performance.now();
     const done = o.monitor.requestStarted();
     reply.raw.once('close', () => done(performance.now() - started));
     const tier = o.monitor.tier();
     const criticality = o.criticalityOf(request);
-    if (sheds(tier, criticality)) {
-      shed.inc({ tier: TIER_NAMES[tier], criticality });
-      throw unavailable('shedding_load', `The service is under heavy load and has paused this feature (${TIER_NAMES[tier].replace(/_/g, ' ')}); playback keeps working`, 10);
-    }
+    if (!sheds(tier, criticality)) return next();
+    shed.inc({ tier: TIER_NAMES[tier], criticality });
+    next(unavailable('shedding_load', `The service is under heavy load and has paused this feature (${TIER_NAMES[tier].replace(/_/g, ' ')}); playback keeps working`, 10));
   });
 }

@@ -26,19 +26,19 @@ export function installRateLimits(app: FastifyInstance, o: RateLimitOptions): vo
     const category = o.categoryOf(request);
     const rule = category ? o.rules[category] : undefined;
     if (!category || !rule) return;
-    let decisions: { scope: 'account' | 'ip'; decision: RateDecision }[];
+    let binding: { scope: 'account' | 'ip'; decision: RateDecision };
     try {
       const account = await o.accountOf(request).catch(() => undefined);
-      const checks = [
-        ...(account ? [{ scope: 'account' as const, key: `${category}:acct:${account}`, limit: rule.perAccount }] : []),
-        { scope: 'ip' as const, key: `${category}:ip:${request.ip}`, limit: rule.perIp },
-      ];
-      decisions = await Promise.all(checks.map(async (c) => ({ scope: c.scope, decision: await o.limiter.hit(c.key, c.limit, rule.windowSec) })));
+      // Both are counted, the account's and the address's, and whichever binds is reported.
+      const [byAccount, byIp] = await Promise.all([
+        account ? o.limiter.hit(`${category}:acct:${account}`, rule.perAccount, rule.windowSec) : undefined,
+        o.limiter.hit(`${category}:ip:${request.ip}`, rule.perIp, rule.windowSec),
+      ]);
+      binding = byAccount && (!byAccount.allowed || (byIp.allowed && byAccount.remaining <= byIp.remaining)) ? { scope: 'account', decision: byAccount } : { scope: 'ip', decision: byIp };
     } catch (err) {
       request.log.warn({ err, category }, 'rate limiter unavailable; request let through');
       return;
     }
-    const binding = decisions.find((d) => !d.decision.allowed) ?? decisions.reduce((a, b) => (b.decision.remaining < a.decision.remaining ? b : a));
     const d = binding.decision;
     reply.header('x-ratelimit-limit', String(d.limit));
     reply.header('x-ratelimit-remaining', String(d.remaining));

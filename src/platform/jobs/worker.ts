@@ -28,33 +28,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   let stopped = false;
   let wake: (() => void) | undefined;
 
-  const runJob = async (job: JobRecord): Promise<void> => {
-    const log = opts.log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
-    const handler = opts.handlers[job.type]!;
-    log.info('job started');
-    try {
-      const result = await handler(job.payload, {
-        job,
-        signal: abort.signal,
-        reportProgress: (stage, progress) => opts.queue.reportProgress(job.id, id, stage, progress, opts.leaseSec),
-      });
-      await opts.queue.succeed(job.id, id, result ?? null);
-      log.info('job succeeded');
-    } catch (err) {
-      if (err instanceof LeaseLostError) {
-        log.warn('job lease lost; another worker owns it now');
-        return;
-      }
-      const permanent = err instanceof PermanentJobError;
-      const code = permanent ? err.code : 'job_error';
-      const message = err instanceof Error ? err.message : String(err);
-      const status = await opts.queue.fail(job.id, id, { code, message }, !permanent).catch((e: unknown) => {
-        log.error({ err: e }, 'could not record job failure');
-        return 'unknown';
-      });
-      log.warn({ code, message, status }, 'job failed');
-    }
-  };
+  const runJob = (job: JobRecord): Promise<void> => runClaimedJob({ queue: opts.queue, workerId: id, leaseSec: opts.leaseSec, log: opts.log, signal: abort.signal }, opts.handlers[job.type]!, job);
 
   const loop = async (): Promise<void> => {
     while (!stopped) {
@@ -94,4 +68,44 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       await Promise.allSettled(running);
     },
   };
+}
+
+export interface ClaimedJobRun {
+  queue: JobQueue;
+  /** The lease owner the job was claimed as. */
+  workerId: string;
+  leaseSec: number;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one job already claimed as `workerId` and records how it ended. Also used by a handler
+ * that claims and runs jobs itself while it waits for them (an encode running its own chunks).
+ */
+export async function runClaimedJob(run: ClaimedJobRun, handler: JobHandler, job: JobRecord): Promise<void> {
+  const log = run.log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
+  log.info('job started');
+  try {
+    const result = await handler(job.payload, {
+      job,
+      signal: run.signal,
+      reportProgress: (stage, progress) => run.queue.reportProgress(job.id, run.workerId, stage, progress, run.leaseSec),
+    });
+    await run.queue.succeed(job.id, run.workerId, result ?? null);
+    log.info('job succeeded');
+  } catch (err) {
+    if (err instanceof LeaseLostError) {
+      log.warn('job lease lost; another worker owns it now');
+      return;
+    }
+    const permanent = err instanceof PermanentJobError;
+    const code = permanent ? err.code : 'job_error';
+    const message = err instanceof Error ? err.message : String(err);
+    const status = await run.queue.fail(job.id, run.workerId, { code, message }, !permanent).catch((e: unknown) => {
+      log.error({ err: e }, 'could not record job failure');
+      return 'unknown';
+    });
+    log.warn({ code, message, status }, 'job failed');
+  }
 }

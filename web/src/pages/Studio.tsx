@@ -3,7 +3,9 @@ import { api, errorMessage } from '../api';
 import { ErrorView, Loading } from '../components/Status';
 import { Link } from '../router';
 import '../styles/studio.css';
+import { followJob, formatEta, type JobUpdate } from './jobStream';
 import { LadderChart } from './LadderChart';
+import { QcReportView } from './QcReportView';
 import type { StudioJob, StudioVideo } from './studioData';
 
 /** Loads on mount and, while `poll` says so, every few seconds (jobs move through their stages). */
@@ -60,21 +62,50 @@ export function StudioJobs() {
           <tbody>
             {data.items.map((j) => (
               <tr key={j.jobId}>
-                <td>{j.status === 'succeeded' ? <Link href={`/studio/videos/${encodeURIComponent(j.videoId)}`}>{j.filename}</Link> : j.filename}</td>
+                <td>{j.status === 'succeeded' || j.error?.code === 'qc_failed' ? <Link href={`/studio/videos/${encodeURIComponent(j.videoId)}`}>{j.filename}</Link> : j.filename}</td>
                 <td>{new Date(j.createdAt).toLocaleString()}</td>
-                <td>
-                  <span className={`status ${j.status}`}>{j.status}</span>
-                  {j.error && <div className="muted">{j.error.message}</div>}
-                </td>
-                <td>
-                  {j.stage} <progress max={1} value={j.progress} /> {Math.round(j.progress * 100)}%
-                </td>
+                <JobCells job={j} />
               </tr>
             ))}
           </tbody>
         </table>
       )}
     </main>
+  );
+}
+
+/** Status and progress of one job; while it runs, live from its progress stream (stage, percent, ETA). */
+function JobCells({ job }: { job: StudioJob }) {
+  const [live, setLive] = useState<JobUpdate | null>(null);
+  const active = job.status === 'queued' || job.status === 'running';
+  useEffect(() => {
+    if (!active) return;
+    const stop = new AbortController();
+    // A dropped stream is not an error worth showing: the list's own polling carries on.
+    followJob(job.jobId, setLive, stop.signal).catch(() => undefined);
+    return () => stop.abort();
+  }, [job.jobId, active]);
+  // Whichever is newer: the stream, or the list's latest poll.
+  const j = live && live.updatedAt >= job.updatedAt ? { ...live, filename: job.filename } : job;
+  const eta = live && j !== job && live.status === 'running' ? live.etaSec : null;
+  return (
+    <>
+      <td>
+        <span className={`status ${j.status}`} data-testid="job-status">
+          {j.status}
+        </span>
+        {j.error && <div className="muted">{j.error.message}</div>}
+      </td>
+      <td data-testid="job-progress">
+        <span data-testid="job-stage">{j.stage}</span> <progress max={1} value={j.progress} /> <span data-testid="job-percent">{Math.round(j.progress * 100)}%</span>
+        {eta !== null && (
+          <span className="muted" data-testid="job-eta">
+            {' '}
+            · about {formatEta(eta)} left
+          </span>
+        )}
+      </td>
+    </>
   );
 }
 
@@ -90,7 +121,9 @@ export function StudioVideoPage({ id }: { id: string }) {
       <p>
         <Link href="/studio">← Studio</Link>
       </p>
-      <h1 className="page-title">Encoding ladder</h1>
+      <h1 className="page-title">Quality control</h1>
+      <QcReportView video={data} />
+      <h2>Encoding ladder</h2>
       {!ladder ? (
         <p className="muted">This video has no ladder report (encoded before reports existed, or not encoded yet).</p>
       ) : (

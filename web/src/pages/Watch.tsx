@@ -5,8 +5,11 @@ import { PlaybackController, type PlayerState } from '../player/controller';
 import type { PlayerError } from '../player/errors';
 import type { ShakaPlayer } from '../player/shaka';
 import { PlayerErrorPanel } from '../player/PlayerErrorPanel';
+import { SeekBar } from '../player/SeekBar';
 import { StatsOverlay } from '../player/StatsOverlay';
+import { AudioSelect } from '../player/AudioSelect';
 import { SubtitlesSelect } from '../player/SubtitlesSelect';
+import { loadThumbnails, type ThumbnailCue } from '../player/trickplay';
 import { useTitleInfo } from '../player/useTitleInfo';
 import '../styles/player.css';
 
@@ -23,6 +26,7 @@ export default function Watch({ videoId, titleId }: { videoId: string; titleId: 
   const [ended, setEnded] = useState(false);
   const [stats, setStats] = useState(false);
   const [idle, setIdle] = useState(false);
+  const [thumbnails, setThumbnails] = useState<ThumbnailCue[]>([]);
   const info = useTitleInfo(titleId, videoId);
 
   useEffect(() => {
@@ -46,6 +50,10 @@ export default function Watch({ videoId, titleId }: { videoId: string; titleId: 
       buffering: setBuffering,
       ended: () => setEnded(true),
       player: setPlayer,
+      thumbnails: (url) => {
+        setThumbnails([]);
+        void loadThumbnails(url).then((cues) => ctl.current === c && setThumbnails(cues));
+      },
     });
     ctl.current = c;
     void c.start();
@@ -132,6 +140,7 @@ export default function Watch({ videoId, titleId }: { videoId: string; titleId: 
         <span className="state-badge" data-testid="player-state" data-state={state} aria-live="polite">
           {state}
         </span>
+        <AudioSelect player={player} />
         <SubtitlesSelect player={player} />
         <button
           className="btn btn-ghost"
@@ -142,6 +151,8 @@ export default function Watch({ videoId, titleId }: { videoId: string; titleId: 
           Stats
         </button>
       </div>
+
+      {started && state !== 'error' && videoRef.current && <SeekBar video={videoRef.current} thumbnails={thumbnails} />}
 
       {stats && <StatsOverlay player={player} video={videoRef.current} />}
 

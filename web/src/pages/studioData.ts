@@ -28,6 +28,7 @@ export interface StudioJob {
   progress: number;
   error?: { code: string; message: string };
   createdAt: string;
+  updatedAt: string;
 }
 
 export interface StudioVideo {
@@ -38,16 +39,51 @@ export interface StudioVideo {
   width: number | null;
   height: number | null;
   ladder: LadderReport | null;
+  qc: QcReport | null;
+}
+
+export interface QcCheck {
+  kind: 'decode' | 'duration' | 'sync' | 'quality' | 'black' | 'frozen';
+  subject: string;
+  status: 'pass' | 'fail' | 'warn' | 'not_measured';
+  message: string;
+  measured?: number;
+  limit?: number;
+}
+
+export interface QcStretch {
+  startSec: number;
+  endSec: number;
+}
+
+/** The quality control gate's report: a fail holds the video back until an admin overrides it. */
+export interface QcReport {
+  verdict: 'pass' | 'fail';
+  checkedAt: string;
+  checks: QcCheck[];
+  black: QcStretch[];
+  frozen: QcStretch[];
+  override?: { by: string; reason: string; at: string };
 }
 
 /** Partners and admins see the studio; the API checks again. */
 export function canUseStudio(): boolean {
+  const role = sessionRole();
+  return role === 'partner' || role === 'admin';
+}
+
+/** Admins also see the QC override form; the API checks again. */
+export function isAdmin(): boolean {
+  return sessionRole() === 'admin';
+}
+
+function sessionRole(): string | undefined {
   const s = session.get();
   const token = s.accountToken ?? s.profileToken;
   try {
     const payload = JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { role?: string };
-    return payload.role === 'partner' || payload.role === 'admin';
+    return payload.role;
   } catch {
-    return false;
+    return undefined;
   }
 }

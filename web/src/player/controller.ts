@@ -24,6 +24,8 @@ export interface ControllerEvents {
   buffering(b: boolean): void;
   ended(): void;
   player(p: ShakaPlayer | null): void;
+  /** The session's trick-play track URL (null: none), once playback has started. */
+  thumbnails(vttUrl: string | null): void;
 }
 
 const RENEW_MIN_INTERVAL_MS = 30_000;
@@ -62,6 +64,7 @@ export class PlaybackController {
       if (this.destroyed) return;
       if (!shaka.Player.isBrowserSupported()) return this.fail(UNSUPPORTED);
       this.playbackId = pb.playbackId;
+      this.on.thumbnails(pb.thumbnailsVtt ?? null);
 
       this.reporter = new Reporter(this.videoId, pb.playbackId, {
         position: () => this.video.currentTime,

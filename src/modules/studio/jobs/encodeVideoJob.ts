@@ -9,7 +9,12 @@ import type { ContentKey } from '../media/cenc.ts';
 import type { X264Preset } from '../media/encodeArgs.ts';
 import { encryptPackage } from '../media/encryptPackage.ts';
 import { encodeVideo, type LadderMode } from '../media/encodeTitle.ts';
+import { queuedChunkRunner, type QueuedChunksDeps } from './encodeChunkJob.ts';
 import { isMediaRejectedError } from '../media/mediaRejectedError.ts';
+import { addCatalogAudioLanguages } from './catalogAudio.ts';
+import { QcBlockedError } from '../qc/qcBlockedError.ts';
+import { runQc } from '../qc/runQc.ts';
+import type { QcThresholds } from '../qc/verdict.ts';
 import type { StudioRepository } from '../repository.ts';
 import { assetPrefix } from '../service.ts';
 import type { EncodeJobPayload } from '../types.ts';
@@ -28,6 +33,10 @@ export interface EncodeJobDeps {
   /** Largest rungs that also get VP9. */
   vp9Rungs: number;
   contentKeyFor?: (titleId: string) => Promise<ContentKey>;
+  /** The ladder's chunks go through the queue as ENCODE_CHUNK_JOB jobs (encodeChunkJob.ts) for any worker to take. */
+  chunks: Omit<QueuedChunksDeps, 'log' | 'objects'>;
+  /** Limits of the QC gate (default DEFAULT_THRESHOLDS). */
+  qcThresholds?: QcThresholds;
 }
 
 // Share of the job's progress bar each stage takes; encoding dominates. Per-title analysis
@@ -67,6 +76,7 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
         // Our CENC packager encrypts VP9 samples whole, not in the VP9 subsample layout browsers
         // expect, so a protected title stays H.264-only until that layout is written.
         vp9Rungs: p.protected ? 0 : d.vp9Rungs,
+        runChunks: queuedChunkRunner({ ...d.chunks, objects: d.objects, log: d.log }, { job: ctx.job, videoId: p.videoId, sourceKey: p.sourceKey }),
         signal: ctx.signal,
         onProgress: (stage, fraction) => {
           // Progress lines arrive many times a second; the lease needs far fewer writes.
@@ -77,6 +87,9 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
         },
       });
       if (encoded.ladder.note) d.log.warn({ videoId: p.videoId }, `per-title analysis: ${encoded.ladder.note}`);
+      // QC reads the clear output, before encryption; a failure still uploads (an override must not re-encode) but does not publish.
+      await ctx.reportProgress('qc', span.images[1]);
+      const qc = await runQc({ ffmpegPath: d.ffmpegPath, ffprobePath: d.ffprobePath, sourcePath, outDir, dash: encoded.files.dash, fps: encoded.fps, ladder: encoded.ladder, ...(d.qcThresholds ? { thresholds: d.qcThresholds } : {}), signal: ctx.signal });
       await report('publish', 0);
       if (p.protected && !d.contentKeyFor) throw new PermanentJobError('protection_unavailable', 'This upload asks for encryption but no key store is configured');
       const protection = p.protected && d.contentKeyFor ? await encryptPackage(outDir, await d.contentKeyFor(p.titleId)) : undefined;
@@ -87,13 +100,18 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
         height: encoded.height,
         renditions: encoded.renditions,
         ladder: encoded.ladder,
-        files: { dash: encoded.files.dash, hls: encoded.files.hls, poster: encoded.files.poster ?? null, thumbnails: encoded.files.thumbnails, ...(protection ? { protection } : {}) },
+        qc,
+        files: { dash: encoded.files.dash, hls: encoded.files.hls, poster: encoded.files.poster ?? null, thumbnails: encoded.files.thumbnails, backdrop: encoded.images.backdrop.file, trickplay: encoded.images.trickplay, audio: encoded.audioTracks, ...(protection ? { protection } : {}) },
       });
+      if (qc.verdict === 'fail') throw new QcBlockedError(qc);
       const poster = encoded.files.poster ? await readFile(join(outDir, encoded.files.poster)) : undefined;
-      await d.catalog.attachVideo({ titleId: p.titleId, episodeId: p.episodeId, videoId: p.videoId, durationSec: encoded.durationSec, ...(poster ? { poster } : {}) });
+      const backdrop = await readFile(join(outDir, encoded.images.backdrop.file));
+      await d.catalog.attachVideo({ titleId: p.titleId, episodeId: p.episodeId, videoId: p.videoId, durationSec: encoded.durationSec, ...(poster ? { poster } : {}), backdrop });
+      await addCatalogAudioLanguages(d.catalog, p.titleId, encoded.audioTracks.map((t) => t.language));
       await report('publish', 1);
       return { videoId: p.videoId, renditions: encoded.renditions.length, durationSec: encoded.durationSec };
     } catch (err) {
+      if (err instanceof QcBlockedError) throw err;
       await d.objects.deletePrefix(assetPrefix(p.videoId)).catch(() => undefined);
       if (isMediaRejectedError(err)) {
         await d.repo.markVideoFailed(p.videoId, err.code);

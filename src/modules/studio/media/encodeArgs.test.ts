@@ -19,7 +19,7 @@ const base: LadderArgsInput = {
   rungs: fixedLadder({ width: 1280, height: 720 }),
   durationSec: 32,
   fps: 25,
-  hasAudio: true,
+  audioTracks: [{ index: 1, channels: 2, language: 'eng' }],
 };
 
 test('ladderArgs: one decode split into one scaled, yuv420p branch per rung', async (t) => {
@@ -43,7 +43,7 @@ test('ladderArgs: one decode split into one scaled, yuv420p branch per rung', as
         assert.equal(valueOf(args, `-maxrate:v:${i}`), `${r.maxrateKbps}k`);
         assert.equal(valueOf(args, `-bufsize:v:${i}`), `${r.bufsizeKbps}k`);
       });
-      assert.deepEqual(allValuesOf(args, '-map'), [...rungs.map((_, i) => `[v${i}]`), '0:a:0']);
+      assert.deepEqual(allValuesOf(args, '-map'), [...rungs.map((_, i) => `[v${i}]`), '[aout0]']);
       rungs.forEach((_, i) => assert.equal(valueOf(args, `-c:v:${i}`), 'libx264'));
       assert.equal(valueOf(args, '-pix_fmt'), 'yuv420p');
     });
@@ -103,7 +103,7 @@ test('ladderArgs: CMAF via the dash muxer with an HLS master over the same segme
   assert.equal(valueOf(args, '-use_template'), '1');
   assert.equal(valueOf(args, '-use_timeline'), '0');
   assert.equal(valueOf(args, '-hls_playlist'), '1');
-  assert.equal(valueOf(args, '-adaptation_sets'), 'id=0,streams=v id=1,streams=a');
+  assert.equal(valueOf(args, '-adaptation_sets'), `id=0,streams=v id=1,streams=${base.rungs.length}`);
   assert.equal(valueOf(args, '-progress'), 'pipe:1');
   assert.ok(args.includes('-nostats') && args.includes('-nostdin'));
   assert.equal(args.at(-1), '/data/out/manifest.mpd');
@@ -112,32 +112,30 @@ test('ladderArgs: CMAF via the dash muxer with an HLS master over the same segme
   assert.equal(valueOf(args, '-crf:v:0'), '23', 'capped CRF');
 });
 
-test('ladderArgs: audio is encoded once as AAC stereo 128k, or left out', async (t) => {
-  const cases: Array<[string, Partial<LadderArgsInput>, boolean]> = [
-    ['with audio', { hasAudio: true }, true],
-    ['without audio', { hasAudio: false }, false],
+test('ladderArgs: each audio track after the video, in its own adaptation set (audioArgs), or none', async (t) => {
+  const n = base.rungs.length;
+  const cases: Array<[string, LadderArgsInput['audioTracks'], string[], string]> = [
+    ['one stereo track', [{ index: 1, channels: 2, language: 'eng' }], ['[aout0]'], `id=0,streams=v id=1,streams=${n}`],
+    ['stereo + 5.1', [{ index: 1, channels: 2, language: 'eng' }, { index: 2, channels: 6, language: 'fra' }], ['[aout0]', '[aout1]', '[aout2]'], `id=0,streams=v id=1,streams=${n} id=2,streams=${n + 1} id=3,streams=${n + 2}`],
+    ['no audio', [], [], 'id=0,streams=v'],
   ];
-  for (const [name, opts, audio] of cases) {
+  for (const [name, audioTracks, maps, sets] of cases) {
     await t.test(name, () => {
-      const args = ladderArgs({ ...base, ...opts });
-      assert.equal(args.includes('-c:a'), audio);
-      assert.equal(allValuesOf(args, '-map').some((m) => m.startsWith('0:a')), audio);
-      assert.equal(valueOf(args, '-adaptation_sets'), audio ? 'id=0,streams=v id=1,streams=a' : 'id=0,streams=v');
-      if (audio) {
-        assert.equal(valueOf(args, '-c:a'), 'aac');
-        assert.equal(valueOf(args, '-b:a'), '128k');
-        assert.equal(valueOf(args, '-ac'), '2');
-      }
+      const args = ladderArgs({ ...base, audioTracks });
+      assert.deepEqual(allValuesOf(args, '-map').slice(n), maps);
+      assert.equal(valueOf(args, '-adaptation_sets'), sets);
+      maps.forEach((_, k) => assert.equal(valueOf(args, `-c:${n + k}`), 'aac'));
+      assert.equal(valueOf(args, '-filter_complex')!.split(';').length, n + 1 + maps.length, 'audio chains join the video graph');
     });
   }
 });
 
 test('ladderArgs: options', () => {
-  const args = ladderArgs({ ...base, preset: 'superfast', crf: 20, videoStreamIndex: 2, audioStreamIndex: 5, threadsPerRung: 2 });
+  const args = ladderArgs({ ...base, preset: 'superfast', crf: 20, videoStreamIndex: 2, audioTracks: [{ index: 5, channels: 2 }], threadsPerRung: 2 });
   assert.equal(valueOf(args, '-preset:v:0'), 'superfast');
   assert.equal(valueOf(args, '-crf:v:0'), '20');
   assert.match(valueOf(args, '-filter_complex')!, /^\[0:2\]split=/);
-  assert.ok(allValuesOf(args, '-map').includes('0:5'));
+  assert.match(valueOf(args, '-filter_complex')!, /;\[0:5\]aformat=channel_layouts=stereo,/);
   assert.equal(valueOf(args, '-threads:v'), '2');
   assert.equal(ladderArgs(base).includes('-threads:v'), false);
 });
@@ -170,15 +168,14 @@ test('ladderArgs: VP9 rungs get libvpx-vp9 (good, cpu-used 4), their own adaptat
     }
   });
   const ids = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k).join(',');
-  assert.equal(valueOf(args, '-adaptation_sets'), `id=0,streams=${ids(0, h264.length)} id=1,streams=${ids(h264.length, 2)} id=2,streams=a`);
+  assert.equal(valueOf(args, '-adaptation_sets'), `id=0,streams=${ids(0, h264.length)} id=1,streams=${ids(h264.length, 2)} id=2,streams=${rungs.length}`);
   assert.equal(valueOf(args, '-dash_segment_type'), 'mp4');
 });
 
-test('adaptationSets: one set per codec, then audio', () => {
+test('adaptationSets: one video set per codec', () => {
   const r = fixedLadder({ width: 1280, height: 720 });
-  assert.equal(adaptationSets(r, true), 'id=0,streams=v id=1,streams=a');
-  assert.equal(adaptationSets(r, false), 'id=0,streams=v');
-  assert.equal(adaptationSets(withSecondCodec(r.slice(0, 3), 1), false), 'id=0,streams=0,1,2 id=1,streams=3');
+  assert.deepEqual(adaptationSets(r), ['id=0,streams=v']);
+  assert.deepEqual(adaptationSets(withSecondCodec(r.slice(0, 3), 1)), ['id=0,streams=0,1,2', 'id=1,streams=3']);
 });
 
 test('ladderArgs rejects nonsense', () => {

@@ -6,18 +6,24 @@
  * only once all of it exists (manifests last), so a failed or aborted encode publishes nothing
  * and a reader never sees a manifest whose segments are missing.
  */
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AUDIO_CODEC, DASH_MANIFEST, HLS_MASTER, ladderArgs, outputFps, type X264Preset } from './encodeArgs.ts';
-import { POSTER_FILE, posterArgs, THUMBNAIL_INTERVAL_SEC, THUMBNAIL_WIDTH, thumbnailArgs } from './imageArgs.ts';
+import { AAC_LC, audioOutputs, type AudioOutput } from './audioArgs.ts';
+import { labelHlsAudio } from './audioManifests.ts';
+import { DASH_MANIFEST, HLS_MASTER, ladderArgs, outputFps, type X264Preset } from './encodeArgs.ts';
+import { POSTER_FILE, POSTER_WIDTH, posterArgs, THUMBNAIL_INTERVAL_SEC, THUMBNAIL_WIDTH, thumbnailArgs } from './imageArgs.ts';
+import { BACKDROP_FILE, BACKDROP_WIDTH, candidateIntervalSec, choosePosterFrames, frameMeasurements, frameStatsArgs, type FrameChoice } from './posterChoice.ts';
+import { spriteArgs, trickplayLayout, trickplayVtt, TRICKPLAY_VTT } from './trickplay.ts';
 import type { HullPoint, QualityMetric } from './convexHull.ts';
+import { measureLoudness } from './loudness.ts';
 import { fixedLadder, DEFAULT_LADDER, perTitleRungs, withSecondCodec, type LadderStep, type Rung } from './ladder.ts';
 import { playlistUris, readRepresentations, segmentName, type MpdRepresentation } from './manifests.ts';
-import { MediaRejectedError } from './mediaRejectedError.ts';
+import { asMediaRejection, MediaRejectedError, minimumDecodedSec } from './mediaRejectedError.ts';
+import { encodeLadderInChunks, localChunkRunner, type ChunkRunner } from './encodeChunks.ts';
 import { analyseTitle, resolveMetric, scoreRendition, type TitleAnalysis } from './perTitle.ts';
 import { probeMedia, type MediaInfo } from './probe.ts';
 import type { SampleWindow } from './qualityArgs.ts';
-import { FfmpegError, runFfmpeg } from './runFfmpeg.ts';
+import { runFfmpeg } from './runFfmpeg.ts';
 
 /** Order: probe, analyse (per-title only), encode, score (per-title only), images. */
 export type EncodeStage = 'probe' | 'analyse' | 'encode' | 'score' | 'images';
@@ -46,6 +52,17 @@ export interface EncodeVideoOptions {
   onProgress?: (stage: EncodeStage, fraction: number) => void;
   /** Aborting kills ffmpeg, removes the staging directory and rejects with the abort reason. */
   signal?: AbortSignal;
+  /**
+   * The ladder's video is encoded in segment-aligned chunks (encodeChunks.ts), byte-identical
+   * however they are run: by `runChunks` (job workers: jobs/encodeChunkJob.ts), else here,
+   * `chunkConcurrency` ffmpeg processes at a time (default 1).
+   */
+  runChunks?: ChunkRunner;
+  chunkConcurrency?: number;
+  /** Aimed-at chunk length in seconds (default 30; short clips still get 2 chunks). */
+  chunkSec?: number;
+  /** One ffmpeg invocation for the whole ladder instead of chunks: the speed baseline bench:encode compares against. */
+  singleInvocation?: boolean;
 }
 
 export interface EncodedRendition {
@@ -57,6 +74,14 @@ export interface EncodedRendition {
   codec: string;
 }
 
+export interface EncodedAudioTrack {
+  /** BCP 47 tag ('und' when the source did not say). */
+  language: string;
+  channels: number;
+  kbps: number;
+  codec: string;
+}
+
 export interface EncodedVideo {
   durationSec: number;
   width: number;
@@ -65,9 +90,11 @@ export interface EncodedVideo {
   fps: number;
   segmentSec: number;
   renditions: EncodedRendition[];
-  /** Whether there is an audio rendition (AAC-LC stereo, `audioCodec`). */
+  /** Whether there is any audio rendition (AAC-LC, `audioCodec`). */
   audio: boolean;
   audioCodec?: string;
+  /** Every audio rendition, in output order: per source track its stereo, then its 5.1 when the track has one. */
+  audioTracks: EncodedAudioTrack[];
   /** Relative to outDir. */
   files: {
     dash: string;
@@ -77,7 +104,16 @@ export interface EncodedVideo {
     thumbnails: string[];
   };
   thumbnailIntervalSec: number;
+  /** Poster and backdrop choice, and the trick-play track (files relative to outDir). */
+  images: EncodedImages;
   ladder: LadderReport;
+}
+
+export interface EncodedImages {
+  poster: FrameChoice;
+  backdrop: FrameChoice & { file: string };
+  /** WebVTT cues `sprite_NNN.jpg#xywh=x,y,w,h`, one per `intervalSec`. */
+  trickplay: { vtt: string; sprites: string[]; intervalSec: number; width: number; height: number };
 }
 
 /** How the ladder was chosen and how good each rung measured: stored with the video, charted in the studio. */
@@ -95,17 +131,6 @@ export interface LadderReport {
   /** The final rungs, in rendition order, with their score on the samples (null when not measured). */
   rungs: { name: string; width: number; height: number; codec: string; videoKbps: number; crf: number | null; score: number | null }[];
 }
-
-/**
- * A decode that stops this far short of the probed duration means the file is truncated or
- * damaged even if ffmpeg exited cleanly (it does, for an MP4 cut off after its index).
- */
-function minimumDecodedSec(durationSec: number): number {
-  return durationSec - Math.max(1, durationSec * 0.1);
-}
-
-/** stderr lines that mean the machine, not the media, is at fault: those stay ordinary errors. */
-const OUR_FAULT = /No space left on device|Cannot allocate memory|Permission denied|Unrecognized option|Option \S+ not found|Error parsing options|No such filter/i;
 
 export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVideo> {
   const { ffmpegPath, ffprobePath, sourcePath, outDir, preset = 'veryfast', crf = 23, segmentSec = 4, signal } = opts;
@@ -128,7 +153,8 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
     }
     const h264 = analysis && analysis.chosen.length > 0 ? perTitleRungs(analysis.chosen) : fixedLadder(info, opts.ladder ?? DEFAULT_LADDER);
     const rungs = withSecondCodec(h264, opts.vp9Rungs ?? 2);
-    await encodeLadder(ffmpegPath, info, rungs, { sourcePath, staging, preset, crf, segmentSec, signal, progress });
+    const ladderEncoding = { singleInvocation: opts.singleInvocation ?? false, runChunks: opts.runChunks ?? localChunkRunner({ ffmpegPath, ffprobePath }, opts.chunkConcurrency ?? 1), chunkSec: opts.chunkSec };
+    await encodeLadder(ffmpegPath, info, rungs, { sourcePath, staging, preset, crf, segmentSec, signal, progress, ladderEncoding });
     const representations = readRepresentations(await readFile(join(staging, DASH_MANIFEST), 'utf8'));
     const renditions = matchRenditions(representations, rungs);
     const scores = analysis ? await scoreRungs(ffmpegPath, analysis, rungs, representations, { staging, workDir, signal, progress, vmafModelPath: opts.vmafModelPath }) : undefined;
@@ -142,7 +168,7 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
       rungs: rungs.map((r, i) => ({ name: r.name, width: r.width, height: r.height, codec: renditions[i]!.codec, videoKbps: r.videoKbps, crf: r.crf ?? (r.codec === 'vp9' ? null : crf), score: scores?.[i] ?? null })),
     };
     await rm(workDir, { recursive: true, force: true });
-    const { poster, thumbnails } = await makeImages(ffmpegPath, info, rungs, representations, { sourcePath, staging, signal, progress });
+    const { poster, thumbnails, images } = await makeImages(ffmpegPath, info, rungs, representations, { sourcePath, staging, signal, progress });
     await checkReferencedFiles(staging);
     await publish(staging, outDir);
     return {
@@ -153,9 +179,11 @@ export async function encodeVideo(opts: EncodeVideoOptions): Promise<EncodedVide
       segmentSec,
       renditions,
       audio: info.hasAudio,
-      ...(info.hasAudio ? { audioCodec: AUDIO_CODEC } : {}),
+      ...(info.hasAudio ? { audioCodec: AAC_LC } : {}),
+      audioTracks: audioOutputs(info.audioStreams, 0, 0).map((o) => ({ language: o.language, channels: o.channels, kbps: o.kbps, codec: AAC_LC })),
       files: { dash: DASH_MANIFEST, hls: HLS_MASTER, poster, thumbnails },
       thumbnailIntervalSec: THUMBNAIL_INTERVAL_SEC,
+      images,
       ladder,
     };
   } finally {
@@ -174,22 +202,45 @@ async function encodeLadder(
   ffmpegPath: string,
   info: MediaInfo,
   rungs: Rung[],
-  ctx: StageContext & { preset: X264Preset; crf: number; segmentSec: number },
+  ctx: StageContext & { preset: X264Preset; crf: number; segmentSec: number; ladderEncoding: { singleInvocation: boolean; runChunks: ChunkRunner; chunkSec: number | undefined } },
 ): Promise<void> {
+  // Two-pass loudness: measure every audio output first (a fast audio-only decode).
+  const measured = audioOutputs(info.audioStreams, rungs.length, 0);
+  const loudness = await measureLoudness({ ffmpegPath, input: ctx.sourcePath, outputs: measured, durationSec: info.durationSec, ...(ctx.signal ? { signal: ctx.signal } : {}) }).catch((e: unknown) => {
+    throw asMediaRejection(e, 'the audio could not be decoded');
+  });
+  ctx.progress('encode', 0);
+  if (!ctx.ladderEncoding.singleInvocation) {
+    const { runChunks, chunkSec } = ctx.ladderEncoding;
+    await encodeLadderInChunks({
+      ffmpegPath,
+      sourcePath: ctx.sourcePath,
+      info,
+      settings: { rungs, fps: info.fps, segmentSec: ctx.segmentSec, preset: ctx.preset, crf: ctx.crf, videoStreamIndex: info.videoStreamIndex },
+      audioTracks: info.audioStreams,
+      loudness,
+      staging: ctx.staging,
+      runChunks,
+      signal: ctx.signal,
+      onProgress: (f) => ctx.progress('encode', f),
+      ...(chunkSec ? { targetChunkSec: chunkSec } : {}),
+    });
+    await labelHlsMaster(ctx.staging, measured);
+    return;
+  }
   const args = ladderArgs({
     input: ctx.sourcePath,
     outDir: ctx.staging,
     rungs,
     durationSec: info.durationSec,
     fps: info.fps,
-    hasAudio: info.hasAudio,
+    audioTracks: info.audioStreams,
+    loudness,
     segmentSec: ctx.segmentSec,
     preset: ctx.preset,
     crf: ctx.crf,
     videoStreamIndex: info.videoStreamIndex,
-    ...(info.audioStreams[0] ? { audioStreamIndex: info.audioStreams[0].index } : {}),
   });
-  ctx.progress('encode', 0);
   const result = await runFfmpeg(ffmpegPath, args, {
     durationSec: info.durationSec,
     onProgress: (f) => ctx.progress('encode', f),
@@ -204,6 +255,14 @@ async function encodeLadder(
       result.stderrTail,
     );
   }
+  await labelHlsMaster(ctx.staging, measured);
+}
+
+/** The dash muxer's HLS master names audio renditions audio_<n> with no LANGUAGE: say what each is. */
+async function labelHlsMaster(staging: string, outputs: readonly AudioOutput[]): Promise<void> {
+  if (outputs.length === 0) return;
+  const path = join(staging, HLS_MASTER);
+  await writeFile(path, labelHlsAudio(await readFile(path, 'utf8'), outputs));
 }
 
 async function makeImages(
@@ -212,7 +271,7 @@ async function makeImages(
   rungs: Rung[],
   representations: MpdRepresentation[],
   ctx: StageContext,
-): Promise<{ poster: string; thumbnails: string[] }> {
+): Promise<{ poster: string; thumbnails: string[]; images: EncodedImages }> {
   const run = (args: string[], onProgress?: (f: number) => void) =>
     runFfmpeg(ffmpegPath, args, {
       durationSec: info.durationSec,
@@ -222,31 +281,57 @@ async function makeImages(
       throw asMediaRejection(e, 'no picture could be extracted from the video');
     });
   const source = { width: info.width, height: info.height };
-  const posterPath = join(ctx.staging, POSTER_FILE);
-
   ctx.progress('images', 0);
-  await run(posterArgs({ input: ctx.sourcePath, outPath: posterPath, durationSec: info.durationSec, source, videoStreamIndex: info.videoStreamIndex }));
-  // A third of the way in can be past the last video frame when the audio runs longer: fall back to the start.
-  if (!(await exists(posterPath))) {
-    await run(posterArgs({ input: ctx.sourcePath, outPath: posterPath, durationSec: info.durationSec, source, atSec: 0, videoStreamIndex: info.videoStreamIndex }));
-  }
-  if (!(await exists(posterPath))) throw new MediaRejectedError('media_corrupt', 'no picture could be extracted from the video');
-  ctx.progress('images', 0.1);
 
-  // Thumbnails come from a small encoded rendition rather than the source: decoding a 240p
-  // H.264 stream is ~100x cheaper than decoding a 4K HEVC or an AV1 upload a second time, and
-  // its timestamps are exactly the ones the player shows.
+  // Frame measurements and thumbnails come from a small encoded rendition rather than the
+  // source: decoding a 240p H.264 stream is ~100x cheaper than decoding a 4K HEVC or an AV1
+  // upload again, and its timestamps are exactly the ones the player shows.
   // Rungs run largest first: the last H.264 rung still as wide as the thumbnails (else the first).
   let index = 0;
   rungs.forEach((r, i) => {
     if (r.width >= THUMBNAIL_WIDTH && (r.codec ?? 'h264') === 'h264') index = i;
   });
+  const small = { width: rungs[index]!.width, height: rungs[index]!.height };
   const rendition = join(ctx.staging, '.thumbnail-source.mp4');
   await joinRendition(ctx.staging, representationOf(representations, index), rendition);
-  await run(thumbnailArgs({ input: rendition, outDir: ctx.staging, source: { width: rungs[index]!.width, height: rungs[index]!.height } }), (f) => ctx.progress('images', 0.1 + 0.9 * f));
+
+  const lumaFile = join(ctx.staging, '.frames-luma.txt');
+  const edgeFile = join(ctx.staging, '.frames-edges.txt');
+  await run(frameStatsArgs({ input: rendition, intervalSec: candidateIntervalSec(info.durationSec), lumaFile, edgeFile }), (f) => ctx.progress('images', 0.3 * f));
+  const frames = frameMeasurements(await readFile(lumaFile, 'utf8').catch(() => ''), await readFile(edgeFile, 'utf8').catch(() => ''));
+  const choice = choosePosterFrames(frames, info.durationSec);
+  // Stills come from the source at the chosen moment, for full quality.
+  const still = async (file: string, atSec: number, maxWidth: number) => {
+    const outPath = join(ctx.staging, file);
+    await run(posterArgs({ input: ctx.sourcePath, outPath, durationSec: info.durationSec, source, atSec, maxWidth, videoStreamIndex: info.videoStreamIndex }));
+    // A chosen time can be past the last video frame when the audio runs longer: fall back to the start.
+    if (!(await exists(outPath))) await run(posterArgs({ input: ctx.sourcePath, outPath, durationSec: info.durationSec, source, atSec: 0, maxWidth, videoStreamIndex: info.videoStreamIndex }));
+    if (!(await exists(outPath))) throw new MediaRejectedError('media_corrupt', 'no picture could be extracted from the video');
+  };
+  await still(POSTER_FILE, choice.poster.atSec, POSTER_WIDTH);
+  await still(BACKDROP_FILE, choice.backdrop.atSec, BACKDROP_WIDTH);
+  ctx.progress('images', 0.4);
+
+  await run(thumbnailArgs({ input: rendition, outDir: ctx.staging, source: small }), (f) => ctx.progress('images', 0.4 + 0.3 * f));
+  const layout = trickplayLayout(info.durationSec, small);
+  await run(spriteArgs({ input: rendition, outDir: ctx.staging, layout }), (f) => ctx.progress('images', 0.7 + 0.3 * f));
+  const track = trickplayVtt(info.durationSec, layout);
+  for (const sprite of track.sprites) {
+    if (!(await exists(join(ctx.staging, sprite)))) throw new Error(`trick-play sheet ${sprite} was not written`);
+  }
+  await writeFile(join(ctx.staging, TRICKPLAY_VTT), track.vtt);
   await rm(rendition, { force: true });
   const thumbnails = (await readdir(ctx.staging)).filter((f) => /^thumb_\d+\.jpg$/.test(f)).sort();
-  return { poster: POSTER_FILE, thumbnails };
+  ctx.progress('images', 1);
+  return {
+    poster: POSTER_FILE,
+    thumbnails,
+    images: {
+      poster: choice.poster,
+      backdrop: { ...choice.backdrop, file: BACKDROP_FILE },
+      trickplay: { vtt: TRICKPLAY_VTT, sprites: track.sprites, intervalSec: layout.intervalSec, width: layout.tile.width, height: layout.tile.height },
+    },
+  };
 }
 
 /** The final rungs' scores on the analysis samples, in rung order. */
@@ -323,12 +408,6 @@ async function publish(staging: string, outDir: string): Promise<void> {
   const rank = (f: string) => (f === DASH_MANIFEST ? 3 : f === HLS_MASTER ? 2 : f.endsWith('.m3u8') ? 1 : 0);
   const files = (await readdir(staging)).filter((f) => !f.startsWith('.')).sort((a, b) => rank(a) - rank(b));
   for (const f of files) await rename(join(staging, f), join(outDir, f));
-}
-
-function asMediaRejection(e: unknown, message: string): unknown {
-  // Aborts, ffmpeg that could not start, and ffmpeg killed by a signal (OOM killer) are not the upload's fault.
-  if (!(e instanceof FfmpegError) || e.exitSignal !== null || OUR_FAULT.test(e.stderrTail)) return e;
-  return new MediaRejectedError('media_corrupt', message, e.stderrTail, { cause: e });
 }
 
 async function exists(path: string): Promise<boolean> {

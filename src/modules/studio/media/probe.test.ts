@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MediaRejectedError, parseProbeJson, probeMedia } from './probe.ts';
+import { MediaRejectedError, parseAudioProbeJson, parseProbeJson, probeAudio, probeMedia } from './probe.ts';
 import { ffprobePath, makeClip, tempDir } from './testSupport.ts';
 
 const video = (extra: Record<string, unknown> = {}) => ({
@@ -108,5 +108,38 @@ test('probeMedia on real files', async (t) => {
 
   await t.test('a missing file is our bug, not bad media', async () => {
     await assert.rejects(probeMedia(ffprobePath, join(dir, 'nope.mp4')), { code: 'ENOENT' });
+  });
+});
+
+test('parseAudioProbeJson: an audio file (or a video with audio) lists its tracks; anything else is not_audio', async (t) => {
+  const cases: Array<[string, string, unknown]> = [
+    ['m4a', probeJson([audio({ index: 0, channels: 6, tags: { language: 'fra' } })], { format_name: 'mov,mp4,m4a', duration: '5.5' }), { durationSec: 5.5, audioStreams: [{ index: 0, codec: 'aac', channels: 6, language: 'fra' }] }],
+    ['video with audio', probeJson([video(), audio({ tags: { language: 'und' } })]), { durationSec: 10, audioStreams: [{ index: 1, codec: 'aac', channels: 2 }] }],
+    ['duration from the stream', probeJson([audio({ duration: '3.2' })], { format_name: 'wav' }), { durationSec: 3.2, audioStreams: [{ index: 1, codec: 'aac', channels: 2 }] }],
+    ['no audio', probeJson([video()]), 'not_audio'],
+    ['silent track without channels', probeJson([audio({ channels: 0 })]), 'not_audio'],
+    ['no length', probeJson([audio()], { format_name: 'aac' }), 'not_audio'],
+    ['not JSON', 'nonsense', 'not_audio'],
+  ];
+  for (const [name, json, expected] of cases) {
+    await t.test(name, () => {
+      if (typeof expected === 'string') assert.throws(() => parseAudioProbeJson(json), (e: unknown) => e instanceof MediaRejectedError && e.code === expected);
+      else assert.deepEqual(parseAudioProbeJson(json), expected);
+    });
+  }
+});
+
+test('probeAudio on real files', async (t) => {
+  const { dir, cleanup } = await tempDir('probe-audio');
+  t.after(cleanup);
+  await t.test('an audio-only file', async () => {
+    const info = await probeAudio(ffprobePath, await makeClip(dir, 'tone.m4a', { seconds: 2, audioOnly: true }));
+    assert.equal(info.audioStreams.length, 1);
+    assert.ok(Math.abs(info.durationSec - 2) < 0.1, String(info.durationSec));
+  });
+  await t.test('random bytes are not audio', async () => {
+    const path = join(dir, 'noise.m4a');
+    await writeFile(path, randomBytes(4096));
+    await assert.rejects(probeAudio(ffprobePath, path), (e: unknown) => e instanceof MediaRejectedError && e.code === 'not_audio');
   });
 });

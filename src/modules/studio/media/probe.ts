@@ -65,6 +65,46 @@ export async function probeMedia(ffprobePath: string, file: string): Promise<Med
   return info as MediaInfo;
 }
 
+/** What an audio file (a dub) holds: its length and audio tracks. */
+export interface AudioFileInfo {
+  durationSec: number;
+  audioStreams: AudioStreamInfo[];
+}
+
+/** Probes a file sent as an audio track: rejected (not_audio) unless it has at least one audio stream and a length. */
+export async function probeAudio(ffprobePath: string, file: string): Promise<AudioFileInfo> {
+  const { size } = await stat(file);
+  if (size === 0) throw new MediaRejectedError('not_audio', 'the file is empty');
+  let json: string;
+  try {
+    json = await runFfprobe(ffprobePath, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]);
+  } catch (e) {
+    if (!(e instanceof FfprobeFailed)) throw e;
+    throw new MediaRejectedError('not_audio', 'the file is not a recognisable audio file', e.stderr, { cause: e });
+  }
+  return parseAudioProbeJson(json);
+}
+
+/** Turns ffprobe's JSON of an audio file into AudioFileInfo (pure; exported for tests). */
+export function parseAudioProbeJson(json: string): AudioFileInfo {
+  let out: FfprobeOutput;
+  try {
+    out = JSON.parse(json) as FfprobeOutput;
+  } catch {
+    throw new MediaRejectedError('not_audio', 'ffprobe output could not be read');
+  }
+  const streams = (out.streams ?? []).filter((s) => s.codec_type === 'audio' && (s.channels ?? 0) > 0);
+  if (streams.length === 0) throw new MediaRejectedError('not_audio', 'the file has no audio stream');
+  const durationSec = firstNumber(out.format?.duration, streams[0]!.duration);
+  if (durationSec === undefined || !(durationSec > 0)) throw new MediaRejectedError('not_audio', 'the audio has no length');
+  return { durationSec, audioStreams: streams.map(audioStreamInfo) };
+}
+
+function audioStreamInfo(s: FfprobeStream): AudioStreamInfo {
+  const language = s.tags?.language;
+  return { index: s.index ?? 0, codec: s.codec_name ?? 'unknown', channels: s.channels ?? 0, ...(language && language !== 'und' ? { language } : {}) };
+}
+
 interface FfprobeStream {
   index?: number;
   codec_type?: string;
@@ -108,15 +148,7 @@ export function parseProbeJson(json: string): Omit<MediaInfo, 'durationSec'> & {
 
   const audioStreams: AudioStreamInfo[] = streams
     .filter((s) => s.codec_type === 'audio' && (s.channels ?? 0) > 0)
-    .map((s) => {
-      const language = s.tags?.language;
-      return {
-        index: s.index ?? 0,
-        codec: s.codec_name ?? 'unknown',
-        channels: s.channels ?? 0,
-        ...(language && language !== 'und' ? { language } : {}),
-      };
-    });
+    .map(audioStreamInfo);
 
   const { width, height } = displaySize(video);
   return {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { perTitleRungs, trialSizes, withSecondCodec, fixedLadder } from './ladder.ts';
-import { parsePsnr, parseVmafLog, referenceSize, sampleWindows, samplesArgs, scoreArgs, trialArgs, trialsFor } from './qualityArgs.ts';
+import { parsePsnr, parseVmafLog, referenceSize, sampleWindows, samplesArgs, scoreArgs, trialArgs, trialsFor, VMAF_SUBSAMPLE, wholeReferenceArgs } from './qualityArgs.ts';
 
 const valueOf = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
@@ -57,6 +57,31 @@ test('scoreArgs upscales the distorted clip to the reference size; VMAF with a m
   assert.deepEqual(vmaf.filter((a) => a.endsWith('.mp4') || a.endsWith('.mkv')), ['d.mp4', 'r.mkv'], 'distorted first, reference second');
   const psnr = valueOf(scoreArgs({ distorted: 'd.mp4', reference: 'r.mkv', size: { width: 640, height: 360 }, logPath: '/w/x' }), '-lavfi')!;
   assert.match(psnr, /\[d\]\[r\]psnr$/);
+});
+
+test('scoreArgs pairs frames by index, not by timestamp (Matroska rounds them to milliseconds)', () => {
+  const lavfi = valueOf(scoreArgs({ distorted: 'd.mp4', reference: 'r.mkv', size: { width: 640, height: 360 }, logPath: '/w/x' }), '-lavfi')!;
+  assert.match(lavfi, /^\[0:v\][^;]*,settb=AVTB,setpts=N\[d\];\[1:v\][^;]*,settb=AVTB,setpts=N\[r\];/);
+});
+
+test('scoreArgs scores every n-th frame: VMAF_SUBSAMPLE by default, every frame on request', () => {
+  const base = { distorted: 'd.mp4', reference: 'r.mkv', size: { width: 640, height: 360 }, modelPath: '/m/v.pkl', logPath: '/w/x' };
+  assert.match(valueOf(scoreArgs(base), '-lavfi')!, new RegExp(`:n_subsample=${VMAF_SUBSAMPLE}$`));
+  assert.match(valueOf(scoreArgs({ ...base, subsample: 1 }), '-lavfi')!, /:n_subsample=1$/);
+  assert.throws(() => scoreArgs({ ...base, subsample: 0 }), RangeError);
+  assert.throws(() => scoreArgs({ ...base, subsample: 1.5 }), RangeError);
+});
+
+test('wholeReferenceArgs: the chosen video stream, untrimmed, lossless at the reference size; the rate reduced only when asked', () => {
+  const args = wholeReferenceArgs({ input: 'in.webm', out: 'ref.mkv', size: { width: 1920, height: 818 }, videoStreamIndex: 1 });
+  assert.equal(valueOf(args, '-map'), '0:1');
+  assert.equal(valueOf(args, '-vf'), 'scale=1920:818,setsar=1,format=yuv420p');
+  assert.equal(valueOf(args, '-qp'), '0');
+  assert.equal(args.at(-1), 'ref.mkv');
+  assert.ok(!args.join(' ').includes('trim'));
+  const reduced = wholeReferenceArgs({ input: 'in.mp4', out: 'ref.mkv', size: { width: 640, height: 360 }, fps: 60000 / 1001 });
+  assert.equal(valueOf(reduced, '-map'), '0:v:0');
+  assert.equal(valueOf(reduced, '-vf'), 'fps=59.94006,scale=640:360,setsar=1,format=yuv420p');
 });
 
 test('parseVmafLog reads libvmaf 2 pooled metrics, 1.x aggregates, or averages frames', () => {

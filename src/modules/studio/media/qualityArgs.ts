@@ -62,6 +62,19 @@ export function samplesArgs(o: { input: string; out: string; windows: readonly S
     '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-progress', 'pipe:1', '-nostats', o.out];
 }
 
+/**
+ * The whole source, losslessly, at the reference size: what every rendition of a ladder is
+ * scored against when measured over the full title (measureLadder.ts). No trim, so its frames
+ * are exactly those the ladder encode decoded; `fps` reduces the rate as the ladder does (above 60).
+ */
+export function wholeReferenceArgs(o: { input: string; out: string; size: FrameSize; videoStreamIndex?: number; fps?: number }): string[] {
+  const videoIn = o.videoStreamIndex === undefined ? '0:v:0' : `0:${o.videoStreamIndex}`;
+  const rate = o.fps === undefined ? '' : `fps=${Number(o.fps.toFixed(6))},`;
+  return ['-hide_banner', '-nostdin', '-y', '-loglevel', 'warning', '-i', o.input, '-map', videoIn, '-an',
+    '-vf', `${rate}scale=${o.size.width}:${o.size.height},setsar=1,format=yuv420p`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-progress', 'pipe:1', '-nostats', o.out];
+}
+
 export interface Trial {
   width: number;
   height: number;
@@ -95,12 +108,20 @@ export function trialArgs(o: { samples: string; outDir: string; trials: readonly
 /**
  * Scores `distorted` against `reference`: the distorted picture is upscaled (bicubic, as a
  * player's screen would) to the reference size first. With a model, libvmaf writes a JSON log;
- * without, the psnr filter prints its average on stderr.
+ * without, the psnr filter prints its average on stderr. `subsample` scores every n-th frame
+ * (default VMAF_SUBSAMPLE).
+ *
+ * Frames are paired by their index, as the VMAF tools do: the filter pairs them by timestamp,
+ * and Matroska's millisecond timestamps (41.667 ms at 24 fps becomes 42) would pair an MP4
+ * frame with the reference frame before it, every third frame at 24 or 30 fps.
  */
-export function scoreArgs(o: { distorted: string; reference: string; size: FrameSize; modelPath?: string; logPath: string }): string[] {
-  const scale = `[0:v]scale=${o.size.width}:${o.size.height}:flags=bicubic,setsar=1,format=yuv420p[d];[1:v]setsar=1,format=yuv420p[r]`;
+export function scoreArgs(o: { distorted: string; reference: string; size: FrameSize; modelPath?: string; logPath: string; subsample?: number }): string[] {
+  const byIndex = 'settb=AVTB,setpts=N';
+  const scale = `[0:v]scale=${o.size.width}:${o.size.height}:flags=bicubic,setsar=1,format=yuv420p,${byIndex}[d];[1:v]setsar=1,format=yuv420p,${byIndex}[r]`;
+  const subsample = o.subsample ?? VMAF_SUBSAMPLE;
+  if (!(Number.isInteger(subsample) && subsample >= 1)) throw new RangeError(`subsample must be a whole number of at least 1, got ${subsample}`);
   const metric = o.modelPath
-    ? `[d][r]libvmaf=model_path=${filterValue(o.modelPath)}:log_fmt=json:log_path=${filterValue(o.logPath)}:n_subsample=${VMAF_SUBSAMPLE}`
+    ? `[d][r]libvmaf=model_path=${filterValue(o.modelPath)}:log_fmt=json:log_path=${filterValue(o.logPath)}:n_subsample=${subsample}`
     : '[d][r]psnr';
   return ['-hide_banner', '-nostdin', '-loglevel', 'info', '-i', o.distorted, '-i', o.reference, '-lavfi', `${scale};${metric}`, '-f', 'null', '-'];
 }

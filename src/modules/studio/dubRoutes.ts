@@ -1,0 +1,72 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { invalid, tooLarge, unsupportedMedia } from '../../platform/errors.ts';
+import type { Authenticator } from '../identity/index.ts';
+import type { DubService } from './dubService.ts';
+import { looksLikeAudio } from './dubs.ts';
+
+/** The multipart parser's own error for a file past the size limit. */
+const isFileTooLarge = (err: unknown): boolean => err instanceof Error && 'code' in err && err.code === 'FST_REQ_FILE_TOO_LARGE';
+
+/** POST /api/v1/studio/videos/:videoId/audio: multipart `language` (before the file) and `file`. */
+export function dubRoutes(service: DubService, auth: Authenticator, uploadMaxBytes: number) {
+  const limited = () => tooLarge('upload_too_large', `Uploads are limited to ${uploadMaxBytes} bytes`);
+  return async (app: FastifyInstance) => {
+    app.post<{ Params: { videoId: string } }>('/api/v1/studio/videos/:videoId/audio', async (request, reply) => {
+      const caller = await auth.role(request, 'partner', 'admin');
+      if (!request.isMultipart()) throw unsupportedMedia('multipart_required', 'Send the audio as multipart/form-data with fields language and file');
+      const target = { videoId: request.params.videoId, accountId: caller.accountId, isAdmin: caller.role === 'admin' };
+
+      const accept = async (file: MultipartFile, fields: Record<string, string>) => {
+        if (file.fieldname !== 'file') throw invalid('unexpected_file_field', `Unexpected file field ${file.fieldname}; send the audio as "file"`, file.fieldname);
+        const language = fields.language;
+        if (!language) throw invalid('language_required', 'language is required (e.g. fr, pt-BR; send it before the file)', 'language');
+        // Refused before any bytes are kept.
+        await service.checkTarget({ ...target, language });
+        if (!looksLikeAudio(file.filename, file.mimetype)) throw unsupportedMedia('not_an_audio_type', `${file.filename} (${file.mimetype}) is not an audio file`);
+        // ffprobe needs a file: the upload is spooled locally, probed, then stored.
+        const spool = await mkdtemp(join(tmpdir(), 'marquee-dub-'));
+        try {
+          const path = join(spool, 'source');
+          await pipeline(file.file, createWriteStream(path));
+          if (file.file.truncated) throw limited();
+          return await service.attachAudio({ ...target, language, filePath: path, filename: file.filename });
+        } finally {
+          await rm(spool, { recursive: true, force: true });
+        }
+      };
+
+      // The whole request is read even when refused, so the client sees our 4xx rather than a reset.
+      const fields: Record<string, string> = {};
+      let result: Awaited<ReturnType<typeof accept>> | undefined;
+      let failure: unknown;
+      try {
+        for await (const part of request.parts({ limits: { fileSize: uploadMaxBytes, files: 1, fields: 5 } })) {
+          if (part.type === 'field') {
+            fields[part.fieldname] = String(part.value);
+          } else if (result || failure) {
+            part.file.resume();
+          } else {
+            try {
+              result = await accept(part, fields);
+            } catch (err) {
+              failure = err;
+              part.file.resume();
+            }
+          }
+        }
+      } catch (err) {
+        failure ??= err;
+      }
+      if (isFileTooLarge(failure)) throw limited();
+      if (failure) throw failure;
+      if (!result) throw invalid('file_required', 'file is required', 'file');
+      return reply.status(202).send(result);
+    });
+  };
+}

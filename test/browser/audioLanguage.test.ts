@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { apiClient } from '../support/client.ts';
+import { ffmpegPath } from '../support/media.ts';
+import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { publishClip } from '../support/studio.ts';
+
+let server: TestServer;
+let browser: Browser;
+let titleId: string;
+let videoId: string;
+
+before(async () => {
+  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
+  const api = apiClient(server.url);
+  const published = await publishClip(server, { name: 'Dubbed Pattern', seconds: 4, height: 144, protected: false });
+  ({ titleId, videoId } = published);
+  const dub = join(server.dataDir, 'dub-fr.m4a');
+  await promisify(execFile)(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=48000:duration=4', '-c:a', 'aac', dub]);
+  const form = new FormData();
+  form.set('language', 'fr');
+  form.set('file', new Blob([await readFile(dub)], { type: 'audio/mp4' }), 'dub-fr.m4a');
+  const sent = await api.call('POST', `/api/v1/studio/videos/${videoId}/audio`, { form, token: published.token });
+  assert.equal(sent.status, 202, JSON.stringify(sent.body));
+  await server.m.services.studio.waitForJob(sent.body.jobId, () => undefined, 200);
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the watch page offers the dubbed language and plays its audio when chosen', async () => {
+  const api = apiClient(server.url);
+  const viewer = await api.viewer();
+  const profile = (await api.get('/api/v1/profiles', viewer.accessToken)).body.items[0];
+  const page = await browser.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  const dubRequests: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/dubs/fr/')) dubRequests.push(r.url());
+  });
+  await page.goto(`${server.url}/`);
+  await page.evaluate(
+    ([account, refresh, profileToken, p]) => {
+      localStorage.setItem('accountToken', account);
+      localStorage.setItem('refreshToken', refresh);
+      localStorage.setItem('profileToken', profileToken);
+      localStorage.setItem('profile', JSON.stringify(p));
+    },
+    [viewer.accessToken, viewer.refreshToken, viewer.profileToken, profile] as const,
+  );
+  await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
+  const select = page.getByTestId('audio-select');
+  await select.waitFor({ timeout: 45_000 });
+  // The upload's own track carries no language tag: it is the original.
+  assert.deepEqual(await select.locator('option').allTextContents(), ['Original', 'French']);
+  assert.equal(dubRequests.length, 0, 'the dub is not fetched before it is chosen');
+  await select.selectOption({ label: 'French' });
+  await page.getByTestId('play-button').click();
+  await page.waitForFunction(
+    () => {
+      const player = (window as unknown as { __marqueePlayer?: { getAudioTracks(): { active: boolean; language: string }[] } }).__marqueePlayer;
+      return player?.getAudioTracks().find((t) => t.active)?.language === 'fr';
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.waitForFunction(() => ((document.querySelector('[data-testid="video"]') as HTMLVideoElement | null)?.currentTime ?? 0) > 0.5, undefined, { timeout: 30_000 });
+  assert.ok(dubRequests.some((u) => /chunk-stream0-\d+\.mp4/.test(u)), `French segments fetched: ${dubRequests.join(', ')}`);
+  assert.equal(await select.inputValue(), 'fr');
+});
