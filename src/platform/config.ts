@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
@@ -35,6 +36,8 @@ const EnvSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(4 * 1024 ** 3),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   JOB_LEASE_SEC: z.coerce.number().int().min(5).default(60),
+  // Chunk encoders are single-threaded; an encode runs this many of its chunks at once.
+  ENCODE_CHUNK_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(availableParallelism()),
   ENCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   ENCODE_LADDER: z.enum(['per-title', 'fixed']).default('per-title'),
   ENCODE_VP9_RUNGS: z.coerce.number().int().min(0).max(8).default(2),
@@ -90,6 +93,7 @@ export interface Config {
   readonly uploadMaxBytes: number;
   readonly workerConcurrency: number;
   readonly jobLeaseSec: number;
+  readonly encodeChunkConcurrency: number;
   readonly encodePreset: z.infer<typeof EnvSchema>['ENCODE_PRESET'];
   /** Ladder of uploads that do not choose: per-title (trial encodes + VMAF hull) or fixed. */
   readonly encodeLadder: z.infer<typeof EnvSchema>['ENCODE_LADDER'];
@@ -199,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     workerConcurrency: e.WORKER_CONCURRENCY,
     jobLeaseSec: e.JOB_LEASE_SEC,
+    encodeChunkConcurrency: e.ENCODE_CHUNK_CONCURRENCY,
     encodePreset: e.ENCODE_PRESET,
     encodeLadder: e.ENCODE_LADDER,
     encodeVp9Rungs: e.ENCODE_VP9_RUNGS,

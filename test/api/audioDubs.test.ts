@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { apiClient } from '../support/client.ts';
-import { ffmpegPath, makeTestClip } from '../support/media.ts';
+import { ffmpegPath } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { publishClip } from '../support/studio.ts';
 
 const run = promisify(execFile);
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -43,17 +44,7 @@ const base = (url: string) => url.slice(0, url.lastIndexOf('/') + 1);
 before(async () => {
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed', UPLOAD_MAX_BYTES: String(MAX_BYTES) }, { worker: true });
   api = apiClient(server.url);
-  partnerToken = await server.partnerToken();
-  titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Many Voices', genres: ['Drama'] }, partnerToken)).body.id;
-  const clip = await makeTestClip(join(server.dataDir, 'clip.mp4'), { seconds: 4, height: 144 });
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('protected', 'false');
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
-  const sent = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-  assert.equal(sent.status, 202, JSON.stringify(sent.body));
-  await server.m.services.studio.waitForJob(sent.body.jobId, () => undefined, 200);
-  videoId = sent.body.videoId;
+  ({ token: partnerToken, titleId, videoId } = await publishClip(server, { name: 'Many Voices', seconds: 4, height: 144, protected: false }));
 });
 after(() => server.close());
 
@@ -107,22 +98,13 @@ describe('audio dubs', () => {
   });
 
   test('a dub of a protected video is encrypted with the title\'s key and declared like the rest', async () => {
-    const clip = await makeTestClip(join(server.dataDir, 'protected.mp4'), { seconds: 4, height: 144 });
-    const protectedTitle = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Quiet Words', genres: ['Drama'] }, partnerToken)).body.id;
-    const form = new FormData();
-    form.set('titleId', protectedTitle);
-    form.set('protected', 'true');
-    form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'protected.mp4');
-    const sent = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-    assert.equal(sent.status, 202, JSON.stringify(sent.body));
-    await server.m.services.studio.waitForJob(sent.body.jobId, () => undefined, 200);
-    const protectedVideo = sent.body.videoId as string;
+    const { token: owner, videoId: protectedVideo } = await publishClip(server, { name: 'Quiet Words', seconds: 4, height: 144, protected: true });
 
-    const dub = await attach({ language: 'es' }, { bytes: await makeAudio('dub-es.m4a', 4, 2), name: 'dub-es.m4a', type: 'audio/mp4' }, partnerToken, protectedVideo);
+    const dub = await attach({ language: 'es' }, { bytes: await makeAudio('dub-es.m4a', 4, 2), name: 'dub-es.m4a', type: 'audio/mp4' }, owner, protectedVideo);
     assert.equal(dub.status, 202, JSON.stringify(dub.body));
     assert.equal((await server.m.services.studio.waitForJob(dub.body.jobId, () => undefined, 200)).status, 'succeeded');
 
-    const kid = (await api.get(`/api/v1/studio/videos/${protectedVideo}`, partnerToken)).body.files.protection.kid as string;
+    const kid = (await api.get(`/api/v1/studio/videos/${protectedVideo}`, owner)).body.files.protection.kid as string;
     const viewer = await api.viewer();
     const pb = await api.post(`/api/v1/playback/${protectedVideo}/start`, {}, viewer.profileToken);
     assert.equal(pb.status, 200, JSON.stringify(pb.body));

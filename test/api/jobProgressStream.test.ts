@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiClient } from '../support/client.ts';
 import { makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { createTitle, uploadVideo } from '../support/studio.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof apiClient>;
@@ -40,15 +40,9 @@ describe('job progress stream', () => {
   let videoId: string;
 
   before(async () => {
-    const titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Progress', genres: ['Drama'] }, partnerToken)).body.id as string;
+    const titleId = await createTitle(server, partnerToken, 'Progress');
     const clip = await makeTestClip(join(server.dataDir, 'clip.mp4'), { seconds: 12, height: 360 });
-    const form = new FormData();
-    form.set('titleId', titleId);
-    form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
-    const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-    assert.equal(upload.status, 202, JSON.stringify(upload.body));
-    jobId = upload.body.jobId;
-    videoId = upload.body.videoId;
+    ({ jobId, videoId } = await uploadVideo(server, partnerToken, { titleId, clip }));
     stream = await readEvents(`/api/v1/studio/jobs/${jobId}/events`, partnerToken);
   });
 

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiClient } from '../support/client.ts';
-import { makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { publishClip } from '../support/studio.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof apiClient>;
@@ -18,15 +16,8 @@ const licence = (body: unknown, headers: Record<string, string>) => api.call('PO
 before(async () => {
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast' }, { worker: true });
   api = apiClient(server.url);
-  partnerToken = await server.partnerToken();
-  titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Locked Pattern', genres: ['Drama'] }, partnerToken)).body.id;
-  const clip = await makeTestClip(join(server.dataDir, 'clip.mp4'), { seconds: 4, height: 360 });
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
-  const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-  assert.equal(upload.status, 202, JSON.stringify(upload.body));
-  await server.m.services.studio.waitForJob(upload.body.jobId, () => undefined, 200);
+  // Sent without `protected`: what these tests check is the default, protected.
+  ({ token: partnerToken, titleId } = await publishClip(server, { name: 'Locked Pattern', seconds: 4, height: 360 }));
   videoId = (await api.get(`/api/v1/titles/${titleId}`)).body.videoId;
 });
 after(() => server.close());

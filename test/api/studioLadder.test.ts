@@ -76,14 +76,9 @@ describe('per-title ladder', () => {
     assert.ok(h264.length >= 2, JSON.stringify(ladder.rungs));
     assert.ok(vp9.length >= 1);
     for (const r of ladder.rungs) assert.ok(typeof r.score === 'number' && r.score > 20 && r.score <= 100, JSON.stringify(r));
-    // Every H.264 rung is at a tried size, at a whole CRF within the tried ones; the top and bottom are hull points.
+    // Every H.264 rung is a hull point's size and CRF.
     const hullKeys = new Set(ladder.hull.map(key));
-    const crfs = ladder.points.map((p: { crf: number }) => p.crf);
-    for (const r of h264) {
-      assert.ok(ladder.points.some((p: { width: number; height: number }) => p.width === r.width && p.height === r.height), key(r));
-      assert.ok(Number.isInteger(r.crf) && r.crf >= Math.min(...crfs) && r.crf <= Math.max(...crfs), key(r));
-    }
-    assert.ok(hullKeys.has(key(h264[0])) && hullKeys.has(key(h264.at(-1))), `${key(h264[0])} … ${key(h264.at(-1))}`);
+    for (const r of h264) assert.ok(hullKeys.has(key(r)), key(r));
     assert.deepEqual(res.body.renditions.map((r: { codec: string }) => r.codec), ladder.rungs.map((r: { codec: string }) => r.codec));
   });
 

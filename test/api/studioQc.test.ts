@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { apiClient } from '../support/client.ts';
 import { ffmpegPath, makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { createTitle, uploadVideo } from '../support/studio.ts';
 
 // The QC gate end to end on generated clips. The server scores per-title rungs against an
 // impossible VMAF floor (QC_VMAF_FLOOR=99.9); fixed-ladder uploads are not scored, so the floor
@@ -34,22 +34,16 @@ async function lateAudioClip(out: string): Promise<string> {
 }
 
 /** A new title, the clip uploaded to it, and the job waited for. */
-async function ingest(name: string, clip: string, fields: Record<string, string> = {}) {
-  const titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name, genres: ['Drama'] }, partnerToken)).body.id as string;
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('protected', 'false');
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
-  const res = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-  assert.equal(res.status, 202, JSON.stringify(res.body));
+async function ingest(name: string, clip: string, options: { ladder?: 'per-title' } = {}) {
+  const titleId = await createTitle(server, partnerToken, name);
+  const { jobId, videoId } = await uploadVideo(server, partnerToken, { titleId, clip, protected: false, ...options });
   const until = Date.now() + 300_000;
   for (;;) {
-    const job = await api.get(`/api/v1/studio/jobs/${res.body.jobId}`, partnerToken);
+    const job = await api.get(`/api/v1/studio/jobs/${jobId}`, partnerToken);
     if (job.body.status === 'succeeded' || job.body.status === 'failed') {
-      const video = await api.get(`/api/v1/studio/videos/${res.body.videoId}`, partnerToken);
+      const video = await api.get(`/api/v1/studio/videos/${videoId}`, partnerToken);
       assert.equal(video.status, 200);
-      return { titleId, videoId: res.body.videoId as string, job: job.body, video: video.body };
+      return { titleId, videoId, job: job.body, video: video.body };
     }
     if (Date.now() > until) throw new Error(`job still ${job.body.status} at ${job.body.stage}`);
     await new Promise((r) => setTimeout(r, 200));

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiClient } from '../support/client.ts';
-import { makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { publishClip } from '../support/studio.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof apiClient>;
@@ -21,17 +19,7 @@ const upload = (fields: Record<string, string>, file: Buffer | string | undefine
 before(async () => {
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
   api = apiClient(server.url);
-  partnerToken = await server.partnerToken();
-  const titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Spoken Words', genres: ['Drama'] }, partnerToken)).body.id;
-  const clip = await makeTestClip(join(server.dataDir, 'clip.mp4'), { seconds: 2, height: 144 });
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('protected', 'false');
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
-  const sent = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-  assert.equal(sent.status, 202, JSON.stringify(sent.body));
-  await server.m.services.studio.waitForJob(sent.body.jobId, () => undefined, 200);
-  videoId = sent.body.videoId;
+  ({ token: partnerToken, videoId } = await publishClip(server, { name: 'Spoken Words', seconds: 2, height: 144, protected: false }));
 });
 after(() => server.close());
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, viewerPage } from '../support/browser.ts';
 import { apiClient } from '../support/client.ts';
 import { ffmpegPath } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
@@ -37,25 +37,11 @@ after(async () => {
 });
 
 test('the watch page offers the dubbed language and plays its audio when chosen', async () => {
-  const api = apiClient(server.url);
-  const viewer = await api.viewer();
-  const profile = (await api.get('/api/v1/profiles', viewer.accessToken)).body.items[0];
-  const page = await browser.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err.message));
+  const page = await viewerPage(browser, server.url);
   const dubRequests: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/dubs/fr/')) dubRequests.push(r.url());
   });
-  await page.goto(`${server.url}/`);
-  await page.evaluate(
-    ([account, refresh, profileToken, p]) => {
-      localStorage.setItem('accountToken', account);
-      localStorage.setItem('refreshToken', refresh);
-      localStorage.setItem('profileToken', profileToken);
-      localStorage.setItem('profile', JSON.stringify(p));
-    },
-    [viewer.accessToken, viewer.refreshToken, viewer.profileToken, profile] as const,
-  );
   await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
   const select = page.getByTestId('audio-select');
   await select.waitFor({ timeout: 45_000 });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { apiClient } from '../support/client.ts';
+import { launchChromium, viewerPage } from '../support/browser.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
 import { publishClip } from '../support/studio.ts';
 
@@ -22,11 +21,7 @@ after(async () => {
 });
 
 test('headless Chromium plays a CENC-protected title with a ClearKey licence from the session', async () => {
-  const api = apiClient(server.url);
-  const viewer = await api.viewer({ plan: 'standard' });
-  const profile = (await api.get('/api/v1/profiles', viewer.accessToken)).body.items[0];
-  const page = await browser.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err.message));
+  const page = await viewerPage(browser, server.url, { plan: 'standard' });
   const licences: { status: number; hasToken: boolean; inUrl: boolean }[] = [];
   page.on('request', (r) => {
     if (r.url().endsWith('/api/v1/playback/licence')) licences.push({ status: 0, hasToken: Boolean(r.headers()['x-playback-token']), inUrl: /token/i.test(r.url()) });
@@ -34,16 +29,6 @@ test('headless Chromium plays a CENC-protected title with a ClearKey licence fro
   page.on('response', (r) => {
     if (r.url().endsWith('/api/v1/playback/licence')) licences.at(-1)!.status = r.status();
   });
-  await page.goto(`${server.url}/`);
-  await page.evaluate(
-    ([account, refresh, profileToken, p]) => {
-      localStorage.setItem('accountToken', account);
-      localStorage.setItem('refreshToken', refresh);
-      localStorage.setItem('profileToken', profileToken);
-      localStorage.setItem('profile', JSON.stringify(p));
-    },
-    [viewer.accessToken, viewer.refreshToken, viewer.profileToken, profile] as const,
-  );
   await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
   await page.getByTestId('play-button').click();
   await page.waitForFunction(() => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, signedInPage } from '../support/browser.ts';
 import { apiClient } from '../support/client.ts';
 import { ffmpegPath } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { createTitle, uploadVideo } from '../support/studio.ts';
 
 // The studio page shows a held-back video's QC report, and an admin publishes it from there.
 const run = promisify(execFile);
@@ -22,20 +22,14 @@ let partnerToken: string;
 
 before(async () => {
   server = await startTestServer({ ENCODE_PRESET: 'ultrafast', MARQUEE_ADMIN_EMAIL: ADMIN.email, MARQUEE_ADMIN_PASSWORD: ADMIN.password }, { worker: true });
-  const api = apiClient(server.url);
   partnerToken = await server.partnerToken();
-  titleId = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Late Audio', genres: ['Drama'] }, partnerToken)).body.id;
+  titleId = await createTitle(server, partnerToken, 'Late Audio');
   // Audio 200 ms behind the picture: QC holds it back.
   const clip = join(server.dataDir, 'late.mp4');
   await run(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=256x144:r=25:d=3', '-itsoffset', '0.2', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3', '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip]);
-  const form = new FormData();
-  form.set('titleId', titleId);
-  form.set('protected', 'false');
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'late.mp4');
-  const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token: partnerToken });
-  assert.equal(upload.status, 202, JSON.stringify(upload.body));
-  videoId = upload.body.videoId;
-  const failed = await server.m.services.studio.waitForJob(upload.body.jobId, () => undefined, 200).then(
+  const upload = await uploadVideo(server, partnerToken, { titleId, clip, protected: false });
+  videoId = upload.videoId;
+  const failed = await server.m.services.studio.waitForJob(upload.jobId, () => undefined, 200).then(
     () => undefined,
     (err: { job?: { error?: { code: string } } }) => err.job?.error?.code,
   );
@@ -50,16 +44,7 @@ after(async () => {
 test('the studio page shows the QC checks and lets an admin publish with a reason', async () => {
   const api = apiClient(server.url);
   const admin = (await api.post('/api/v1/auth/login', ADMIN)).body;
-  const page = await browser.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err.message));
-  await page.goto(`${server.url}/`);
-  await page.evaluate(
-    ([account, refresh]) => {
-      localStorage.setItem('accountToken', account);
-      localStorage.setItem('refreshToken', refresh);
-    },
-    [admin.accessToken, admin.refreshToken] as const,
-  );
+  const page = await signedInPage(browser, server.url, { accountToken: admin.accessToken, refreshToken: admin.refreshToken });
   await page.goto(`${server.url}/studio/videos/${videoId}`);
   await page.getByTestId('qc-report').waitFor({ timeout: 30_000 });
   assert.equal((await page.getByTestId('qc-verdict').textContent())?.trim(), 'QC fail');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, viewerPage } from '../support/browser.ts';
 import { apiClient } from '../support/client.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
 import { publishClip } from '../support/studio.ts';
@@ -30,21 +30,7 @@ after(async () => {
 });
 
 test('the watch page offers the uploaded subtitles and shows them when chosen', async () => {
-  const api = apiClient(server.url);
-  const viewer = await api.viewer();
-  const profile = (await api.get('/api/v1/profiles', viewer.accessToken)).body.items[0];
-  const page = await browser.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err.message));
-  await page.goto(`${server.url}/`);
-  await page.evaluate(
-    ([account, refresh, profileToken, p]) => {
-      localStorage.setItem('accountToken', account);
-      localStorage.setItem('refreshToken', refresh);
-      localStorage.setItem('profileToken', profileToken);
-      localStorage.setItem('profile', JSON.stringify(p));
-    },
-    [viewer.accessToken, viewer.refreshToken, viewer.profileToken, profile] as const,
-  );
+  const page = await viewerPage(browser, server.url);
   await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
   const select = page.getByTestId('subtitles-select');
   await select.waitFor({ timeout: 45_000 });

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { apiClient } from '../support/client.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, signedInPage, viewerPage } from '../support/browser.ts';
 import { makeTestClip } from '../support/media.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
-import { publishClip } from '../support/studio.ts';
+import { createTitle, publishClip, uploadVideo } from '../support/studio.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -24,21 +22,8 @@ after(async () => {
   await server?.close();
 });
 
-async function signedIn(tokens: Record<string, string>): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err.message));
-  await page.goto(`${server.url}/`);
-  await page.evaluate((t) => {
-    for (const [k, v] of Object.entries(t)) localStorage.setItem(k, v);
-  }, tokens);
-  return page;
-}
-
 test('hovering the seek bar shows the trick-play thumbnail for that moment, from the sprite sheet', async () => {
-  const api = apiClient(server.url);
-  const viewer = await api.viewer();
-  const profile = (await api.get('/api/v1/profiles', viewer.accessToken)).body.items[0];
-  const page = await signedIn({ accountToken: viewer.accessToken, refreshToken: viewer.refreshToken, profileToken: viewer.profileToken, profile: JSON.stringify(profile) });
+  const page = await viewerPage(browser, server.url);
   await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
   await page.getByTestId('play-button').click({ timeout: 45_000 });
   const bar = page.getByTestId('seekbar');
@@ -75,16 +60,11 @@ test('hovering the seek bar shows the trick-play thumbnail for that moment, from
 });
 
 test('the studio page shows a running job live: stage and percent (and ETA once known), then its end', async () => {
-  const api = apiClient(server.url);
   const token = await server.partnerToken();
-  const title = (await api.post('/api/v1/studio/titles', { type: 'movie', name: 'Live Progress', genres: ['Drama'] }, token)).body.id as string;
+  const titleId = await createTitle(server, token, 'Live Progress');
   const clip = await makeTestClip(join(server.dataDir, 'live.mp4'), { seconds: 30, height: 360 });
-  const page = await signedIn({ accountToken: token });
-  const form = new FormData();
-  form.set('titleId', title);
-  form.set('file', new Blob([await readFile(clip)], { type: 'video/mp4' }), 'live.mp4');
-  const upload = await api.call('POST', '/api/v1/studio/uploads', { form, token });
-  assert.equal(upload.status, 202);
+  const page = await signedInPage(browser, server.url, { accountToken: token });
+  const upload = await uploadVideo(server, token, { titleId, clip });
   const streams: { url: string; authorization: string | undefined }[] = [];
   page.on('request', (r) => r.url().includes('/events') && streams.push({ url: r.url(), authorization: r.headers().authorization }));
   await page.goto(`${server.url}/studio`);
@@ -104,7 +84,7 @@ test('the studio page shows a running job live: stage and percent (and ETA once 
   assert.equal(await page.getByTestId('job-status').first().textContent(), 'succeeded');
   assert.ok(streams.length >= 1, 'the page followed the job over its progress stream');
   for (const st of streams) {
-    assert.equal(new URL(st.url).pathname, `/api/v1/studio/jobs/${upload.body.jobId}/events`);
+    assert.equal(new URL(st.url).pathname, `/api/v1/studio/jobs/${upload.jobId}/events`);
     assert.equal(new URL(st.url).search, '', 'no token in the URL');
     assert.equal(st.authorization, `Bearer ${token}`);
   }

@@ -36,6 +36,9 @@ export async function startRediSearch(): Promise<RediSearchServer | undefined> {
   const port = await freePort();
   const child: ChildProcess = spawn(binary!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loadmodule', REDISEARCH_MODULE], { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // A test process that ends without stop() (a failed before(), an exit) must not leave the server running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const url = `redis://127.0.0.1:${port}`;
   const clients: Redis[] = [];
   const deadline = Date.now() + 10_000;
@@ -64,6 +67,7 @@ export async function startRediSearch(): Promise<RediSearchServer | undefined> {
       return c;
     },
     async stop() {
+      process.off('exit', killOnExit);
       for (const c of clients) c.disconnect();
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

@@ -9,9 +9,7 @@ import { invalid, tooLarge, unsupportedMedia } from '../../platform/errors.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { DubService } from './dubService.ts';
 import { looksLikeAudio } from './dubs.ts';
-
-/** The multipart parser's own error for a file past the size limit. */
-const isFileTooLarge = (err: unknown): boolean => err instanceof Error && 'code' in err && err.code === 'FST_REQ_FILE_TOO_LARGE';
+import { acceptSingleFile } from './singleFileUpload.ts';
 
 /** POST /api/v1/studio/videos/:videoId/audio: multipart `language` (before the file) and `file`. */
 export function dubRoutes(service: DubService, auth: Authenticator, uploadMaxBytes: number) {
@@ -40,33 +38,7 @@ export function dubRoutes(service: DubService, auth: Authenticator, uploadMaxByt
           await rm(spool, { recursive: true, force: true });
         }
       };
-
-      // The whole request is read even when refused, so the client sees our 4xx rather than a reset.
-      const fields: Record<string, string> = {};
-      let result: Awaited<ReturnType<typeof accept>> | undefined;
-      let failure: unknown;
-      try {
-        for await (const part of request.parts({ limits: { fileSize: uploadMaxBytes, files: 1, fields: 5 } })) {
-          if (part.type === 'field') {
-            fields[part.fieldname] = String(part.value);
-          } else if (result || failure) {
-            part.file.resume();
-          } else {
-            try {
-              result = await accept(part, fields);
-            } catch (err) {
-              failure = err;
-              part.file.resume();
-            }
-          }
-        }
-      } catch (err) {
-        failure ??= err;
-      }
-      if (isFileTooLarge(failure)) throw limited();
-      if (failure) throw failure;
-      if (!result) throw invalid('file_required', 'file is required', 'file');
-      return reply.status(202).send(result);
+      return reply.status(202).send(await acceptSingleFile(request, { fileSize: uploadMaxBytes, fields: 5, tooLarge: limited }, accept));
     });
   };
 }

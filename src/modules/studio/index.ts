@@ -58,6 +58,8 @@ export interface StudioModuleOptions {
   contentKeyFor?: (titleId: string) => Promise<ContentKey>;
   /** The worker's job lease (JOB_LEASE_SEC): an encode claiming its own chunk jobs holds them this long. */
   jobLeaseSec?: number;
+  /** ENCODE_CHUNK_CONCURRENCY: chunks an encode job runs itself at once while it waits for them. */
+  encodeChunkConcurrency?: number;
   /** QC: a VMAF every scored rung must reach besides its own target (QC_VMAF_FLOOR). */
   qcVmafFloor?: number;
 }
@@ -77,7 +79,7 @@ export function studioModule(o: StudioModuleOptions) {
     jobs: {
       [ENCODE_CHUNK_JOB]: runChunk,
       [ATTACH_AUDIO_JOB]: attachAudioJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, log: o.log, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}) }),
-      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log, ladderMode: o.ladderMode ?? 'per-title', vmafModelPath: o.vmafModelPath, vp9Rungs: o.vp9Rungs ?? 2, chunks: { queue: o.queue, runChunk, leaseSec: o.jobLeaseSec ?? 60 }, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}), qcThresholds: { ...DEFAULT_THRESHOLDS, ...(o.qcVmafFloor !== undefined ? { vmafFloor: o.qcVmafFloor } : {}) } }),
+      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log, ladderMode: o.ladderMode ?? 'per-title', vmafModelPath: o.vmafModelPath, vp9Rungs: o.vp9Rungs ?? 2, chunks: { queue: o.queue, runChunk, leaseSec: o.jobLeaseSec ?? 60, chunkHelpers: o.encodeChunkConcurrency ?? 1 }, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}), qcThresholds: { ...DEFAULT_THRESHOLDS, ...(o.qcVmafFloor !== undefined ? { vmafFloor: o.qcVmafFloor } : {}) } }),
     },
   };
 }

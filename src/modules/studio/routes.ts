@@ -4,6 +4,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { invalid, tooLarge, unsupportedMedia } from '../../platform/errors.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { StudioService } from './service.ts';
+import { acceptSingleFile } from './singleFileUpload.ts';
 
 /** Comment lines this often keep proxies from closing a quiet progress stream. */
 const SSE_HEARTBEAT_MS = 15_000;
@@ -24,6 +25,7 @@ export function looksLikeVideo(filename: string, mimetype: string): boolean {
 }
 
 export function studioRoutes(service: StudioService, auth: Authenticator, uploadMaxBytes: number) {
+  const limited = () => tooLarge('upload_too_large', `Uploads are limited to ${uploadMaxBytes} bytes`);
   return async (app: FastifyInstance) => {
     app.post('/api/v1/studio/uploads', async (request, reply) => {
       const caller = await auth.role(request, 'partner', 'admin');
@@ -52,32 +54,11 @@ export function studioRoutes(service: StudioService, auth: Authenticator, upload
           source: file.file,
           // Past the size limit the multipart stream just stops; the stored part must not be kept.
           assertComplete: () => {
-            if (file.file.truncated) throw tooLarge('upload_too_large', `Uploads are limited to ${uploadMaxBytes} bytes`);
+            if (file.file.truncated) throw limited();
           },
         });
       };
-
-      // The whole request is read even when the upload is refused: a client still sending its
-      // body would otherwise see a reset connection instead of our 4xx.
-      const fields: Record<string, string> = {};
-      let result: Awaited<ReturnType<typeof accept>> | undefined;
-      let failure: unknown;
-      for await (const part of request.parts({ limits: { fileSize: uploadMaxBytes, files: 1, fields: 10 } })) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-        } else if (result || failure) {
-          part.file.resume();
-        } else {
-          try {
-            result = await accept(part, fields);
-          } catch (err) {
-            failure = err;
-            part.file.resume();
-          }
-        }
-      }
-      if (failure) throw failure;
-      if (!result) throw invalid('file_required', 'file is required', 'file');
+      const result = await acceptSingleFile(request, { fileSize: uploadMaxBytes, fields: 10, tooLarge: limited }, accept);
       return reply.status(202).send({ uploadId: result.uploadId, jobId: result.jobId, videoId: result.videoId });
     });
 

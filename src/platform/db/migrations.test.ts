@@ -59,6 +59,20 @@ for (const engine of await databasesUnderTest()) {
       assert.equal(ran, false);
     });
 
+    test('another schema on the same server, already migrated, does not confuse this one', async () => {
+      const other = await engine.open();
+      try {
+        const widgets: NamedMigrations = { '0300_widgets': { up: (db: Kysely<unknown>) => db.schema.createTable('widgets').addColumn('id', 'text').execute() } };
+        await migrateToLatest(other.database.db, widgets);
+        await migrateToLatest(database.db, widgets);
+        await sql`insert into widgets (id) values ('w1')`.execute(database.db);
+        const rows = await sql<{ id: string }>`select id from widgets`.execute(other.database.db);
+        assert.deepEqual(rows.rows, [], 'each database has its own tables');
+      } finally {
+        await other.cleanup();
+      }
+    });
+
     test('a failing migration is reported by name', async () => {
       await assert.rejects(
         migrateToLatest(database.db, {

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { engineOf } from './values.ts';
 
 /** Each module exports its migrations; names sort in the order they must run. */
 export type NamedMigrations = Record<string, Migration>;
@@ -13,7 +14,11 @@ export async function migrateToLatest(db: Kysely<object>, ...sets: NamedMigratio
   }
   // Modules number their migrations in their own ranges, so a database made by an older version
   // may already have a higher-numbered migration than a module's new one: run those too.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, allowUnorderedMigrations: true });
+  // On PostgreSQL Kysely looks for its migration tables in every schema unless told which one: on
+  // a server shared by several schemas (test runs, benchmarks) it found another schema's tables,
+  // skipped creating its own, and failed ("kysely_migration_lock" does not exist).
+  const schema = engineOf(db) === 'postgres' ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -1,23 +1,13 @@
-import { useEffect, useState } from 'react';
 import { audioLanguages, languageName, trackForLanguage } from './audioChoice';
 import type { ShakaPlayer } from './shaka';
+import { usePlayerTracks } from './usePlayerTracks';
 
-type AudioTrack = ReturnType<ShakaPlayer['getAudioTracks']>[number];
+const readAudioTracks = (player: ShakaPlayer) => player.getAudioTracks();
+const AUDIO_EVENTS = ['loaded', 'trackschanged', 'variantchanged', 'adaptation'];
 
 /** The spoken languages the manifest lists; shown only when there is a choice. */
 export function AudioSelect({ player }: { player: ShakaPlayer | null }) {
-  const [tracks, setTracks] = useState<AudioTrack[]>([]);
-
-  useEffect(() => {
-    if (!player) return setTracks([]);
-    const refresh = () => setTracks(player.getAudioTracks());
-    const events = ['loaded', 'trackschanged', 'variantchanged', 'adaptation'];
-    for (const e of events) player.addEventListener(e, refresh);
-    refresh();
-    return () => {
-      for (const e of events) player.removeEventListener(e, refresh);
-    };
-  }, [player]);
+  const [tracks, refresh] = usePlayerTracks(player, readAudioTracks, AUDIO_EVENTS);
 
   const languages = audioLanguages(tracks);
   if (!player || languages.length < 2) return null;
@@ -30,7 +20,7 @@ export function AudioSelect({ player }: { player: ShakaPlayer | null }) {
       onChange={(e) => {
         const chosen = trackForLanguage(player.getAudioTracks(), e.target.value);
         if (chosen) player.selectAudioTrack(chosen);
-        setTracks(player.getAudioTracks());
+        refresh();
       }}
     >
       {languages.map((l) => (

@@ -1,22 +1,12 @@
-import { useEffect, useState } from 'react';
 import type { ShakaPlayer } from './shaka';
+import { usePlayerTracks } from './usePlayerTracks';
 
-type TextTrack = ReturnType<ShakaPlayer['getTextTracks']>[number];
+const readTextTracks = (player: ShakaPlayer) => player.getTextTracks();
+const TEXT_EVENTS = ['loaded', 'trackschanged', 'textchanged'];
 
 /** The subtitle languages the manifest lists, plus Off; shown only when there are any. */
 export function SubtitlesSelect({ player }: { player: ShakaPlayer | null }) {
-  const [tracks, setTracks] = useState<TextTrack[]>([]);
-
-  useEffect(() => {
-    if (!player) return setTracks([]);
-    const refresh = () => setTracks(player.getTextTracks());
-    const events = ['loaded', 'trackschanged', 'textchanged'];
-    for (const e of events) player.addEventListener(e, refresh);
-    refresh();
-    return () => {
-      for (const e of events) player.removeEventListener(e, refresh);
-    };
-  }, [player]);
+  const [tracks, refresh] = usePlayerTracks(player, readTextTracks, TEXT_EVENTS);
 
   if (!player || tracks.length === 0) return null;
   const active = tracks.find((t) => t.active);
@@ -29,7 +19,7 @@ export function SubtitlesSelect({ player }: { player: ShakaPlayer | null }) {
       onChange={(e) => {
         const chosen = tracks.find((t) => String(t.id) === e.target.value);
         player.selectTextTrack(chosen ?? null);
-        setTracks(player.getTextTracks());
+        refresh();
       }}
     >
       <option value="">Subtitles off</option>

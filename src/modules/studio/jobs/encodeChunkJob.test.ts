@@ -37,8 +37,13 @@ describe('chunked encoding through the job queue', () => {
   let failFirstAttempt: Set<string>;
 
   const realChunk = () => encodeChunkJob({ objects, ffmpegPath, ffprobePath });
+  let chunkHelpers = 1;
+  let running = 0;
+  let mostAtOnce = 0;
   const countingChunk: JobHandler = async (payload, ctx) => {
-    const result = await realChunk()(payload, ctx);
+    running++;
+    mostAtOnce = Math.max(mostAtOnce, running);
+    const result = await realChunk()(payload, ctx).finally(() => running--);
     encodes.set(ctx.job.id, (encodes.get(ctx.job.id) ?? 0) + 1);
     if (failFirstAttempt.has(ctx.job.id) && ctx.job.attempts === 1) throw new Error('connection reset while storing the chunk (test)');
     return result;
@@ -48,7 +53,7 @@ describe('chunked encoding through the job queue', () => {
     const scratch = join(dir, `scratch-${ctx.job.id}`);
     await mkdir(scratch, { recursive: true });
     const sourcePath = await objects.localCopy(SOURCE_KEY, scratch);
-    const runChunks = queuedChunkRunner({ queue, objects, runChunk: countingChunk, leaseSec: 30, log, pollMs: 20 }, { job: ctx.job, videoId: 'v1', sourceKey: SOURCE_KEY });
+    const runChunks = queuedChunkRunner({ queue, objects, runChunk: countingChunk, leaseSec: 30, log, pollMs: 20, chunkHelpers }, { job: ctx.job, videoId: 'v1', sourceKey: SOURCE_KEY });
     await encodeVideo({ ffmpegPath, ffprobePath, sourcePath, outDir, chunkSec: 4, runChunks, signal: ctx.signal });
     return digests(outDir);
   };
@@ -85,6 +90,9 @@ describe('chunked encoding through the job queue', () => {
     reference = await digests(join(dir, 'reference'));
   });
   beforeEach(() => {
+    chunkHelpers = 1;
+    running = 0;
+    mostAtOnce = 0;
     encodes = new Map();
     failFirstAttempt = new Set();
   });
@@ -121,6 +129,19 @@ describe('chunked encoding through the job queue', () => {
     const done = await finished(job.id);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
     assert.deepEqual(done.result, reference);
+    const chunks = await chunkJobsOf(job.id, 1);
+    assert.deepEqual(chunks.map((c) => encodes.get(c.id)), [1, 1, 1], 'each chunk encoded once');
+  });
+
+  test('one worker whose encode runs two chunks at once produces the same bytes', async (t) => {
+    t.after(stopWorkers);
+    chunkHelpers = 2;
+    start(1);
+    const job = await queue.enqueue(PARENT_JOB, {});
+    const done = await finished(job.id);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.deepEqual(done.result, reference);
+    assert.equal(mostAtOnce, 2, 'two chunks encoded side by side');
     const chunks = await chunkJobsOf(job.id, 1);
     assert.deepEqual(chunks.map((c) => encodes.get(c.id)), [1, 1, 1], 'each chunk encoded once');
   });

@@ -74,6 +74,12 @@ export interface QueuedChunksDeps {
   log: Logger;
   /** How often to look at the queue when there is no chunk to take (default 500 ms). */
   pollMs?: number;
+  /**
+   * How many queued chunks this encode runs itself at once while it waits (default 1). Chunk
+   * encoders are single-threaded for byte-identical output, so one worker uses its cores only
+   * by running several chunks side by side.
+   */
+  chunkHelpers?: number;
   /** Attempts per chunk (default 3). */
   chunkAttempts?: number;
 }
@@ -91,6 +97,7 @@ export const chunkWorkPrefix = (videoId: string, jobId: string, attempt: number)
 /** A ChunkRunner that queues the chunks as jobs, helps run them, and collects their files. */
 export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): ChunkRunner {
   const pollMs = d.pollMs ?? 500;
+  const helpers = Math.max(1, d.chunkHelpers ?? 1);
   return async ({ tasks, dirOf, signal, onProgress }) => {
     const prefix = chunkWorkPrefix(parent.videoId, parent.job.id, parent.job.attempts);
     const helperId = `chunk-helper:${parent.job.id}:${parent.job.attempts}`;
@@ -108,6 +115,7 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
       // Keeps the encode job's lease alive while this worker is busy running a chunk itself.
       const keepAlive = setInterval(() => onProgress(fraction), Math.max(1000, (d.leaseSec * 1000) / 4));
       let jobs: JobRecord[];
+      const helping = new Set<Promise<void>>();
       try {
         for (;;) {
           signal?.throwIfAborted();
@@ -118,12 +126,17 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
           fraction = total > 0 ? jobs.reduce((sum, j, i) => sum + (j.status === 'succeeded' ? 1 : j.status === 'running' ? j.progress : 0) * tasks[i]!.expectedSec, 0) / total : 0;
           onProgress(fraction);
           // Any queued chunk, ours or another encode's: the oldest first, as every worker takes them.
-          const claimed = await d.queue.claim(helperId, [ENCODE_CHUNK_JOB], d.leaseSec);
-          if (claimed) await runClaimedJob({ queue: d.queue, workerId: helperId, leaseSec: d.leaseSec, log: d.log, signal: helperSignal }, d.runChunk, claimed);
-          else await sleep(pollMs, signal);
+          while (helping.size < helpers) {
+            const claimed = await d.queue.claim(helperId, [ENCODE_CHUNK_JOB], d.leaseSec);
+            if (!claimed) break;
+            const run: Promise<void> = runClaimedJob({ queue: d.queue, workerId: helperId, leaseSec: d.leaseSec, log: d.log, signal: helperSignal }, d.runChunk, claimed).finally(() => helping.delete(run));
+            helping.add(run);
+          }
+          await Promise.race([sleep(pollMs, signal), ...helping]);
         }
       } finally {
         clearInterval(keepAlive);
+        await Promise.allSettled(helping);
       }
       onProgress(1);
       for (const [i, task] of tasks.entries()) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildConvexHull, chooseLadder, type HullPoint, placeRungs, QUALITY_RULES } from './convexHull.ts';
+import { buildConvexHull, chooseLadder, type HullPoint, QUALITY_RULES } from './convexHull.ts';
 
 const pt = (height: number, kbps: number, score: number, crf = 0): HullPoint => ({ width: Math.round((height * 16) / 9), height, crf, kbps, score });
 const brief = (ps: HullPoint[]) => ps.map((p) => `${p.height}@${p.kbps}`);
@@ -118,49 +118,4 @@ describe('chooseLadder', () => {
       assert.equal(rungs.at(-1), dense[0]);
     }
   });
-});
-
-describe('placeRungs', () => {
-  const rules = QUALITY_RULES.vmaf;
-  const crfs = [39, 33, 27, 21];
-  const trials = (height: number, kbps: number[], scores: number[]) => kbps.map((k, i) => pt(height, k, scores[i]!, crfs[i]));
-  /** Measured on meridian_1920x1080 (bench:encode): x264 veryfast trials at four CRFs and five sizes. */
-  const meridian: HullPoint[] = [
-    ...trials(240, [18.4, 34, 64, 120], [0, 12, 20, 24]),
-    ...trials(360, [22, 42.1, 80, 150], [14, 30.08, 40, 45]),
-    ...trials(540, [36, 70.4, 140, 270], [26, 45.5, 57, 63]),
-    ...trials(720, [52, 105.6, 220, 450], [38, 56.92, 70, 76]),
-    ...trials(1080, [100, 224.6, 518.1, 1297.6], [52, 74.52, 86.57, 92.67]),
-  ];
-
-  test('top as chooseLadder, bottom the cheapest hull point of VMAF 30 or more, rungs between at even ratios', () => {
-    const rungs = placeRungs(meridian, rules);
-    // 360p crf 33 (42.1 kbps, VMAF 30.08) lies under the hull: 720p crf 39 (52 kbps, 38) is the bottom.
-    assert.deepEqual(brief([rungs[0]!, rungs.at(-1)!]), ['1080@1297.6', '720@52']);
-    assert.equal(rungs.length, rules.maxRungs);
-    for (let i = 1; i < rungs.length; i++) {
-      const ratio = rungs[i - 1]!.kbps / rungs[i]!.kbps;
-      assert.ok(ratio >= rules.minBitrateRatio && ratio <= rules.maxBitrateRatio, `ratio ${ratio} between rungs ${i - 1} and ${i}`);
-      assert.ok(rungs[i]!.score < rungs[i - 1]!.score);
-    }
-    for (const r of rungs) assert.ok(Number.isInteger(r.crf), `CRF ${r.crf} is whole`);
-  });
-
-  test('a rung between trials takes the best size there, at the whole CRF nearest, kbps and score read off that size\'s trials', () => {
-    const points = [...trials(720, [52, 105.6, 240, 450], [38, 56.92, 70, 76]), ...trials(1080, [100, 224.6, 518.1, 1297.6], [52, 74.52, 86.57, 92.67])];
-    const rungs = placeRungs(points, { ...rules, maxRungs: 3, targetBitrateRatio: 4 });
-    assert.deepEqual(brief(rungs), ['1080@1297.6', '1080@258.2', '720@52']);
-    // The middle aims at √(1297.6·52) ≈ 260 kbps, where 1080p (crf 31.95 there, rounded to 32) beats 720p (VMAF ~70.8);
-    // crf 32 is a sixth of the way from crf 33 to 27: a sixth of the way in log bitrate and in score.
-    assert.equal(rungs[1]!.crf, 32);
-    assert.equal(rungs[1]!.score, 76.53);
-  });
-
-  const cases: { name: string; points: HullPoint[]; rungs: string[] }[] = [
-    { name: 'no points, no rungs', points: [], rungs: [] },
-    { name: 'one point is a one-rung ladder', points: [pt(360, 500, 80, 27)], rungs: ['360@500'] },
-    { name: 'nothing reaches VMAF 30: the cheapest point is the bottom', points: [pt(240, 100, 10, 39), pt(240, 200, 20, 33)], rungs: ['240@200', '240@100'] },
-    { name: 'top and bottom too close for a rung between', points: [pt(360, 400, 70, 27), pt(360, 500, 75, 24)], rungs: ['360@500', '360@400'] },
-  ];
-  for (const c of cases) test(c.name, () => assert.deepEqual(brief(placeRungs(c.points, rules)), c.rungs));
 });

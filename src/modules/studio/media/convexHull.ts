@@ -33,17 +33,12 @@ export interface LadderRules {
   /** ...unless that leaves a gap wider than this ratio, which ABR cannot step across smoothly. */
   maxBitrateRatio: number;
   maxRungs: number;
-  /** placeRungs: the bottom rung is the cheapest hull point at least this good (below it a picture is not worth sending)... */
-  bottomScore: number;
-  /** ...and rungs between the top and the bottom sit about this bitrate ratio apart. */
-  targetBitrateRatio: number;
 }
 
 export const QUALITY_RULES: Readonly<Record<QualityMetric, LadderRules>> = Object.freeze({
-  // VMAF 30 is between "bad" (20) and "poor" (40) on the scale VMAF was trained on.
-  vmaf: { topScore: 95, minGainPer20Pct: 1, minBitrateRatio: 1.5, minScoreStep: 6, maxBitrateRatio: 2.5, maxRungs: 6, bottomScore: 30, targetBitrateRatio: 1.8 },
+  vmaf: { topScore: 95, minGainPer20Pct: 1, minBitrateRatio: 1.5, minScoreStep: 6, maxBitrateRatio: 2.5, maxRungs: 6 },
   // Roughly the same perceptual steps on the dB scale: ~45 dB is transparent for 8-bit video.
-  psnr: { topScore: 45, minGainPer20Pct: 0.25, minBitrateRatio: 1.5, minScoreStep: 1.5, maxBitrateRatio: 2.5, maxRungs: 6, bottomScore: 30, targetBitrateRatio: 1.8 },
+  psnr: { topScore: 45, minGainPer20Pct: 0.25, minBitrateRatio: 1.5, minScoreStep: 1.5, maxBitrateRatio: 2.5, maxRungs: 6 },
 });
 
 /**
@@ -121,78 +116,3 @@ function topIndex(points: readonly HullPoint[], rules: LadderRules): number {
   return top;
 }
 
-/**
- * Rungs placed along the rate-quality curves rather than only on trial points. The trials are
- * a coarse grid (CRF steps of 6, about 2x bitrate each), so rungs picked from trial points alone
- * (chooseLadder) end up 2-2.5x apart, and the cheapest point often sits far below watchable
- * quality (VMAF under 10), spending a ladder slot on it.
- *
- * The top is chosen as chooseLadder does; the bottom is the cheapest hull point scoring at least
- * `bottomScore` (the cheapest point when none does); between them rungs sit at even bitrate
- * ratios near `targetBitrateRatio` (at least `minBitrateRatio`, at most `maxRungs` rungs). Each
- * one takes the frame size whose own curve (its trials, joined linearly in log bitrate) scores
- * best at that bitrate, at the whole CRF nearest to that bitrate; its kbps and score are then
- * estimated on that size's curve. Highest rung first, like chooseLadder.
- */
-export function placeRungs(points: readonly HullPoint[], rules: LadderRules = QUALITY_RULES.vmaf): HullPoint[] {
-  const hull = buildConvexHull(points).sort((a, b) => a.kbps - b.kbps);
-  if (hull.length === 0) return [];
-  const top = hull[topIndex(hull, rules)]!;
-  const bottom = hull.find((p) => p.score >= rules.bottomScore && p.kbps <= top.kbps) ?? hull[0]!;
-  if (bottom === top) return [top];
-  const span = top.kbps / bottom.kbps;
-  let gaps = Math.min(rules.maxRungs - 1, Math.max(1, Math.ceil(Math.log(span) / Math.log(rules.targetBitrateRatio))));
-  while (gaps > 1 && span ** (1 / gaps) < rules.minBitrateRatio) gaps--;
-  const curves = sizeCurves(points);
-  const rungs: HullPoint[] = [top];
-  for (let i = gaps - 1; i >= 1; i--) {
-    const rung = bestAtBitrate(curves, bottom.kbps * span ** (i / gaps));
-    const above = rungs.at(-1)!;
-    if (rung && rung.kbps < above.kbps && rung.score < above.score && rung.kbps > bottom.kbps && rung.score > bottom.score) rungs.push(rung);
-  }
-  rungs.push(bottom);
-  return rungs;
-}
-
-/** Each frame size's trials, by bitrate, without points that another trial of that size beats. */
-function sizeCurves(points: readonly HullPoint[]): HullPoint[][] {
-  const bySize = new Map<string, HullPoint[]>();
-  for (const p of points) {
-    if (!(p.kbps > 0 && Number.isFinite(p.kbps) && Number.isFinite(p.score))) continue;
-    const key = `${p.width}x${p.height}`;
-    bySize.set(key, [...(bySize.get(key) ?? []), p]);
-  }
-  return [...bySize.values()].map((ps) => {
-    const sorted = ps.sort((a, b) => a.kbps - b.kbps);
-    const curve: HullPoint[] = [];
-    for (const p of sorted) if (curve.length === 0 || p.score > curve.at(-1)!.score) curve.push(p);
-    return curve;
-  });
-}
-
-/** The best size at `kbps` (within the bitrates its trials cover), at the whole CRF nearest to it. */
-function bestAtBitrate(curves: readonly HullPoint[][], kbps: number): HullPoint | undefined {
-  let best: HullPoint | undefined;
-  for (const curve of curves) {
-    const at = alongCurve(curve, (p) => Math.log(p.kbps), Math.log(kbps));
-    if (!at || (best && best.score >= at.score)) continue;
-    // Round the CRF, then read bitrate and score back off the curve at that CRF.
-    const crf = Math.round(at.crf);
-    best = crf === at.crf ? at : (alongCurve(curve, (p) => -p.crf, -crf) ?? at);
-  }
-  return best;
-}
-
-/** The point of `curve` where `x` (increasing along it) equals `value`, interpolated linearly in x; undefined outside it. */
-function alongCurve(curve: readonly HullPoint[], x: (p: HullPoint) => number, value: number): HullPoint | undefined {
-  for (let i = 0; i + 1 < curve.length; i++) {
-    const a = curve[i]!;
-    const b = curve[i + 1]!;
-    if (value < x(a) || value > x(b) || x(b) === x(a)) continue;
-    const t = (value - x(a)) / (x(b) - x(a));
-    const lerp = (u: number, v: number) => u + (v - u) * t;
-    return { width: a.width, height: a.height, crf: lerp(a.crf, b.crf), kbps: Math.round(Math.exp(lerp(Math.log(a.kbps), Math.log(b.kbps))) * 10) / 10, score: Math.round(lerp(a.score, b.score) * 100) / 100 };
-  }
-  const only = curve.length === 1 ? curve[0]! : undefined;
-  return only && x(only) === value ? only : undefined;
-}

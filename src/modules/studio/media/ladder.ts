@@ -231,7 +231,7 @@ export function trialSizes(source: FrameSize): FrameSize[] {
  */
 const PER_TITLE_HEADROOM = 1.5;
 
-/** Rungs for the points placeRungs chose: each at its size and CRF. */
+/** Rungs for hull points chosen by chooseLadder: each at its trial's size and CRF. */
 export function perTitleRungs(chosen: readonly HullPoint[], audioKbps = 128): Rung[] {
   return chosen.map((p) => {
     const videoKbps = Math.max(MIN_VIDEO_KBPS, Math.round(p.kbps * PER_TITLE_HEADROOM));

@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildConvexHull, type HullPoint, placeRungs, QUALITY_RULES, type QualityMetric } from './convexHull.ts';
+import { buildConvexHull, chooseLadder, type HullPoint, QUALITY_RULES, type QualityMetric } from './convexHull.ts';
 import type { FrameSize } from './dimensions.ts';
 import type { X264Preset } from './encodeArgs.ts';
 import { trialSizes } from './ladder.ts';
@@ -74,7 +74,7 @@ export async function analyseTitle(o: {
     o.onProgress(0.25 + (0.75 * (i + 1)) / trials.length);
   }
   const hull = buildConvexHull(points);
-  return { metric, ...(note ? { note } : {}), samples, referenceSize: size, samplesPath, points, hull, chosen: placeRungs(points, QUALITY_RULES[metric]) };
+  return { metric, ...(note ? { note } : {}), samples, referenceSize: size, samplesPath, points, hull, chosen: chooseLadder(hull, QUALITY_RULES[metric]) };
 }
 
 /**
