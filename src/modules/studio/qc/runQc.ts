@@ -130,6 +130,7 @@ async function trackSpan(ffprobePath: string, file: string, stream: string, sign
   let start: number | undefined;
   let firstPts: number | undefined;
   let end = -Infinity;
+  let lastFrameSec: number | undefined;
   const args = ['-v', 'error', '-select_streams', stream, '-show_entries', 'stream=start_time:packet=pts_time,duration_time', '-of', 'csv'];
   const code = await run(ffprobePath, [...args, file], {
     onStdoutLine: (line) => {
@@ -141,15 +142,19 @@ async function trackSpan(ffprobePath: string, file: string, stream: string, sign
         const pts = Number(a);
         if (a === 'N/A' || !Number.isFinite(pts)) return;
         firstPts = Math.min(firstPts ?? pts, pts);
-        const dur = Number(b);
-        end = Math.max(end, pts + (b !== undefined && b !== 'N/A' && Number.isFinite(dur) ? dur : 0));
+        const parsed = Number(b);
+        const dur = b !== undefined && b !== 'N/A' && Number.isFinite(parsed) ? parsed : 0;
+        if (pts + dur > end) {
+          end = pts + dur;
+          lastFrameSec = dur;
+        }
       }
     },
     signal,
   });
   const startSec = start ?? firstPts;
   if (code !== 0 || startSec === undefined || !Number.isFinite(end)) return undefined;
-  return { startSec, endSec: end };
+  return { startSec, endSec: end, ...(lastFrameSec ? { lastFrameSec } : {}) };
 }
 
 /** One decode of the source's picture through blackdetect and freezedetect; returns just their log lines. */

@@ -85,12 +85,14 @@ describe('decode, duration and sync verdicts', () => {
     });
   }
 
-  const span = (startSec: number, endSec: number) => ({ startSec, endSec });
+  const span = (startSec: number, endSec: number, lastFrameSec?: number) => ({ startSec, endSec, ...(lastFrameSec ? { lastFrameSec } : {}) });
   const syncs: { name: string; out: { video: ReturnType<typeof span>; audio: ReturnType<typeof span> }; src?: { video: ReturnType<typeof span>; audio: ReturnType<typeof span> }; status: string; ms: number }[] = [
     { name: 'in step', out: { video: span(0, 10), audio: span(0, 10.011) }, src: { video: span(0, 10), audio: span(0, 10) }, status: 'pass', ms: 11 },
     { name: 'audio 200 ms late', out: { video: span(0, 10), audio: span(0.2, 10.2) }, src: { video: span(0, 10), audio: span(0.2, 10.2) }, status: 'fail', ms: 200 },
     { name: 'audio 50 ms early', out: { video: span(0.05, 10), audio: span(0, 10) }, status: 'fail', ms: 50 },
     { name: 'audio running on past the picture in the source is not drift', out: { video: span(0, 10), audio: span(0, 12) }, src: { video: span(0, 10), audio: span(0, 12.01) }, status: 'pass', ms: 10 },
+    { name: 'AAC priming and a padded last frame (43 ms) are not drift', out: { video: span(0, 16), audio: span(0, 16.0427, 0.0213) }, src: { video: span(0, 16), audio: span(0, 16) }, status: 'pass', ms: 21 },
+    { name: 'past the padded last frame is drift', out: { video: span(0, 10), audio: span(0, 10.08, 0.0213) }, src: { video: span(0, 10), audio: span(0, 10) }, status: 'fail', ms: 59 },
     { name: 'audio stretched by the encode', out: { video: span(0, 10), audio: span(0, 10.06) }, src: { video: span(0, 10), audio: span(0, 10) }, status: 'fail', ms: 60 },
   ];
   for (const s of syncs) {

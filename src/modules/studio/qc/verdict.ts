@@ -152,6 +152,8 @@ export function durationCheck(subject: string, measuredSec: number | undefined, 
 export interface TrackSpan {
   startSec: number;
   endSec: number;
+  /** Length of the last packet: an encoder pads the last audio frame out to a whole frame. */
+  lastFrameSec?: number;
 }
 
 /**
@@ -164,7 +166,10 @@ export function syncCheck(output: { video: TrackSpan; audio: TrackSpan }, source
   const startOffset = output.audio.startSec - output.video.startSec;
   const endOffset = output.audio.endSec - output.video.endSec;
   const sourceEndOffset = source ? source.audio.endSec - source.video.endSec : 0;
-  const endDrift = endOffset - sourceEndOffset;
+  // AAC ends on a whole frame (1024 samples, 21 ms at 48 kHz), so up to one frame past the
+  // source's end is padding, not drift.
+  const grown = endOffset - sourceEndOffset;
+  const endDrift = grown > 0 ? Math.max(0, grown - (output.audio.lastFrameSec ?? 0)) : grown;
   const worst = Math.max(Math.abs(startOffset), Math.abs(endDrift));
   const pass = worst < limit;
   const start = `audio starts ${fmtMs(Math.abs(startOffset))} ${startOffset >= 0 ? 'after' : 'before'} the video`;
