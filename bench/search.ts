@@ -10,7 +10,7 @@
 import { cpus, totalmem } from 'node:os';
 import { EmbeddedSearchEngine } from '../src/modules/search/index.ts';
 import { median, percentile } from './stats.ts';
-import { args, cases, int, titles, viewer } from './searchCatalog.ts';
+import { args, cases, int, QualityTally, titles, viewer } from './searchCatalog.ts';
 
 // Build.
 const engine = new EmbeddedSearchEngine(() => 2026);
@@ -28,19 +28,12 @@ const cpuMs = (start: NodeJS.CpuUsage) => {
 };
 
 // Quality: rank of the first relevant title in the top 20.
-const quality = new Map<string, { n: number; s1: number; s5: number; rr: number }>();
+const quality = new QualityTally();
 const misses: string[] = [];
 for (const c of cases) {
   const hits = engine.search({ q: c.q, visibility: viewer, limit: 20 }).hits;
   const rank = hits.findIndex((h) => c.relevant.has(h.titleId)) + 1;
-  for (const key of ['all', c.kind]) {
-    const s = quality.get(key) ?? { n: 0, s1: 0, s5: 0, rr: 0 };
-    s.n++;
-    if (rank === 1) s.s1++;
-    if (rank >= 1 && rank <= 5) s.s5++;
-    if (rank >= 1) s.rr += 1 / rank;
-    quality.set(key, s);
-  }
+  quality.add(c.kind, rank);
   if (rank === 0 || rank > 5) misses.push(`${c.kind} ${JSON.stringify(c.q)} → ${rank || '-'} (${hits.slice(0, 3).map((h) => h.name).join(' | ')})`);
 }
 
@@ -98,7 +91,7 @@ for (let i = 0; i < 500; i++) {
 
 // The tail comes from one-to-three-letter prefixes of common words ("th", "a c"); show the rest apart.
 const longer = (qs: string[], times: number[]) => times.filter((_, i) => qs[i]!.replace(/\s/g, '').length >= 4);
-const q = (key: string) => quality.get(key) ?? { n: 0, s1: 0, s5: 0, rr: 0 };
+const q = (key: string) => quality.get(key);
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const all = q('all');
 const result = {

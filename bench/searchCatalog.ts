@@ -141,3 +141,25 @@ for (let n = 0; n < GENERATED.person + GENERATED.personTypo; ) {
   if (isTypo) { const [first, last] = [p.split(' ')[0]!, p.split(' ').slice(1).join(' ')]; if (last.length < 6 || !/^[A-Za-z]+$/.test(last)) continue; q = `${first} ${typo(last.toLowerCase())}`.toLowerCase(); }
   cases.push({ q, kind: isTypo ? 'typo' : 'person', relevant: byPerson.get(p)!, source: 'generated' }); n++;
 }
+
+export interface QualityScore { n: number; s1: number; s5: number; rr: number }
+
+/** Success@1, Success@5 and reciprocal-rank sums per query kind and over 'all', from the rank of the first relevant hit (0: none). */
+export class QualityTally {
+  private readonly byKind = new Map<string, QualityScore>();
+
+  add(kind: string, rank: number): void {
+    for (const key of ['all', kind]) {
+      const s = this.get(key);
+      s.n++;
+      if (rank === 1) s.s1++;
+      if (rank >= 1 && rank <= 5) s.s5++;
+      if (rank >= 1) s.rr += 1 / rank;
+      this.byKind.set(key, s);
+    }
+  }
+
+  get(kind: string): QualityScore {
+    return this.byKind.get(kind) ?? { n: 0, s1: 0, s5: 0, rr: 0 };
+  }
+}

@@ -10,7 +10,7 @@ import { RediSearchBackend } from '../src/adapters/search/redisearch.ts';
 import { EmbeddedSearchEngine } from '../src/modules/search/index.ts';
 import { startRediSearch } from '../test/support/redisearch.ts';
 import { median, percentile } from './stats.ts';
-import { args, cases, titles, viewer } from './searchCatalog.ts';
+import { args, cases, type QualityScore, QualityTally, titles, viewer } from './searchCatalog.ts';
 
 const server = await startRediSearch();
 if (!server) process.exit(0);
@@ -21,8 +21,7 @@ const t0 = performance.now();
 await backend.rebuild(titles);
 const buildMs = performance.now() - t0;
 
-type Score = { n: number; s1: number; s5: number; rr: number };
-const quality = new Map<string, Score>();
+const quality = new QualityTally();
 const searchMs: number[] = [];
 let sameFirst = 0;
 const misses: string[] = [];
@@ -32,14 +31,7 @@ for (const c of cases) {
   searchMs.push(performance.now() - started);
   if (hits[0]?.titleId === embedded.search({ q: c.q, visibility: viewer, limit: 20 }).hits[0]?.titleId) sameFirst++;
   const rank = hits.findIndex((h) => c.relevant.has(h.titleId)) + 1;
-  for (const key of ['all', c.kind]) {
-    const s = quality.get(key) ?? { n: 0, s1: 0, s5: 0, rr: 0 };
-    s.n++;
-    if (rank === 1) s.s1++;
-    if (rank >= 1 && rank <= 5) s.s5++;
-    if (rank >= 1) s.rr += 1 / rank;
-    quality.set(key, s);
-  }
+  quality.add(c.kind, rank);
   if (rank === 0 || rank > 5) misses.push(`${c.kind} ${JSON.stringify(c.q)} → ${rank || '-'}`);
 }
 // As-you-type: every other keystroke of the first 300 queries.
@@ -55,7 +47,7 @@ await backend.drop();
 await server.stop();
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-const q = (key: string): Score => quality.get(key) ?? { n: 0, s1: 0, s5: 0, rr: 0 };
+const q = (key: string): QualityScore => quality.get(key);
 const all = q('all');
 const result = {
   success1: round(all.s1 / all.n),

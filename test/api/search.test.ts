@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { apiClient } from '../support/client.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
+import { eventually } from '../support/eventually.ts';
 
 let server: TestServer;
 let api: ReturnType<typeof apiClient>;
@@ -28,16 +29,6 @@ const search = async (qs: string, token?: string) => {
   return res.body as { items: Titles; total: number; facets: { genres: { id: string; count: number }[]; types: { type: string; count: number }[] }; didYouMean: string | null };
 };
 const names = async (q: string, token?: string, extra = '') => (await search(`q=${encodeURIComponent(q)}${extra}`, token)).items.map((t) => t.name);
-
-/** Waits for the index to catch up with catalog changes (it is updated from catalog events). */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`not within 3 s: ${what}`);
-}
 
 before(async () => {
   server = await startTestServer();

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { apiClient } from '../support/client.ts';
 import { type TestServer, startTestServer } from '../support/marquee.ts';
 import { type RediSearchServer, startRediSearch } from '../support/redisearch.ts';
+import { eventually } from '../support/eventually.ts';
 
 /**
  * The whole system with SEARCH_ENGINE=redisearch: the index lives in a RediSearch server, is built
@@ -29,14 +30,6 @@ describe('search on a RediSearch server', { skip }, () => {
     return res.body.id;
   };
   const publish = (titleId: string) => server.m.services.catalog.attachVideo({ titleId, videoId: `video-${titleId}`, durationSec: 60 });
-  async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    assert.fail(`not within 3 s: ${what}`);
-  }
 
   before(async () => {
     rs = redisearch!;
