@@ -82,9 +82,11 @@ describe('per-title ladder', () => {
     assert.deepEqual(res.body.renditions.map((r: { codec: string }) => r.codec), ladder.rungs.map((r: { codec: string }) => r.codec));
   });
 
-  test('progress went through the analyse and score stages', () => {
-    // Polled, so only stages that last long enough to be seen: publishing takes milliseconds.
-    for (const stage of ['analyse', 'encode', 'score']) assert.ok(stages.has(stage), `${stage} in ${[...stages].join(',')}`);
+  test('progress went through the analyse and encode stages', () => {
+    // Polled, so only stages that last long enough to be seen: scoring this small clip's rungs
+    // and publishing can pass between two polls on a quiet machine (the rungs' scores above
+    // show that scoring ran).
+    for (const stage of ['analyse', 'encode']) assert.ok(stages.has(stage), `${stage} in ${[...stages].join(',')}`);
   });
 
   test('the DASH manifest declares both codecs in separate adaptation sets, and HLS lists both', async () => {
