@@ -13,7 +13,6 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
-  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -69,17 +68,6 @@ async function keysIn(client: S3Client, bucket: string): Promise<string[]> {
   return keys;
 }
 
-/** Unfinished multipart uploads (the store makes none; s3rver does not implement the listing). */
-async function uploadsIn(client: S3Client, bucket: string): Promise<string[]> {
-  try {
-    const out = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
-    return (out.Uploads ?? []).map((u) => `(upload) ${u.Key ?? ''}`);
-  } catch (err) {
-    if ((err as { name?: string }).name === 'NotImplemented') return [];
-    throw err;
-  }
-}
-
 async function filesIn(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).map((e) => `(spool) ${e.name}`);
 }
@@ -95,7 +83,8 @@ async function freshStore(at = () => endpoint, log?: Parameters<typeof s3ObjectS
     store: s3ObjectStore(options, log),
     bucket,
     admin,
-    listAll: async () => [...(await keysIn(admin, bucket)), ...(await uploadsIn(admin, bucket)), ...(await filesIn(spoolDir))].sort(),
+    // Objects and spool files only: the store writes each object with one PutObject, never a multipart upload.
+    listAll: async () => [...(await keysIn(admin, bucket)), ...(await filesIn(spoolDir))].sort(),
     async cleanup() {
       const keys = await keysIn(admin, bucket);
       for (let i = 0; i < keys.length; i += 1000) {
