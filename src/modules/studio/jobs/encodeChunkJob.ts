@@ -17,7 +17,8 @@ import type { Logger } from 'pino';
 import { type JobHandler, type JobQueue, type JobRecord, PermanentJobError, runClaimedJob } from '../../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../../platform/objects/index.ts';
 import { chunkRungFile } from '../media/chunkArgs.ts';
-import { encodeChunk, type ChunkResult, type ChunkRunner, type ChunkTask, type ChunkTools } from '../media/encodeChunks.ts';
+import { encodeChunk, type ChunkResult, type ChunkRunner, type ChunkTools } from '../media/encodeChunks.ts';
+import type { ChunkTask } from '../media/chunkTasks.ts';
 import { isMediaRejectedCode, isMediaRejectedError, MediaRejectedError } from '../media/mediaRejectedError.ts';
 
 export const ENCODE_CHUNK_JOB = 'encode_video_chunk';
@@ -140,7 +141,7 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
       }
       onProgress(1);
       for (const [i, task] of tasks.entries()) {
-        for (const r of task.settings.rungs.keys()) await download(d.objects, `${outputOf(i)}/${chunkRungFile(r)}`, join(dirOf(i), chunkRungFile(r)));
+        for (const r of task.rungIndices) await download(d.objects, `${outputOf(i)}/${chunkRungFile(r)}`, join(dirOf(task.chunk.index), chunkRungFile(r)));
       }
       return jobs.map((j) => j.result as ChunkResult);
     } finally {

@@ -32,6 +32,7 @@ const base: ChunkArgsInput = {
   input: '/data/in.mp4',
   chunk: { index: 1, startSec: 32, durationSec: 28 },
   settings: { rungs, fps: 25, segmentSec: 4, preset: 'veryfast', crf: 23, videoStreamIndex: 0 },
+  rungIndices: rungs.map((_, i) => i),
   outDir: '/work/chunk-00001',
 };
 
@@ -71,6 +72,17 @@ test('chunkArgs: one video-only MP4 per rung with the ladder encoder settings, f
   });
 });
 
+test('chunkArgs: a unit of some rungs encodes just those, each to its own rung file', () => {
+  const vp9 = rungs.flatMap((r, i) => (r.codec === 'vp9' ? [i] : []));
+  const args = chunkArgs({ ...base, rungIndices: vp9 });
+  const filter = valueOf(args, '-filter_complex')!.split(';');
+  assert.equal(filter[0], `[0:0]split=${vp9.length}${vp9.map((_, i) => `[s${i}]`).join('')}`);
+  const groups = outputs(args);
+  assert.deepEqual(groups.map((g) => g.at(-1)), vp9.map((i) => `/work/chunk-00001/${chunkRungFile(i)}`));
+  assert.deepEqual(groups.map((g) => valueOf(g, '-c:v:0')), vp9.map(() => 'libvpx-vp9'));
+  assert.equal(filter[1], `[s0]scale=${rungs[vp9[0]!]!.width}:${rungs[vp9[0]!]!.height},setsar=1,format=yuv420p[v0]`);
+});
+
 test('chunkArgs: sources above 60 fps are reduced as in the single encode', () => {
   const args = chunkArgs({ ...base, settings: { ...base.settings, fps: 120 } });
   assert.match(valueOf(args, '-filter_complex')!, /^\[0:0\]fps=60,split=/);
@@ -78,7 +90,8 @@ test('chunkArgs: sources above 60 fps are reduced as in the single encode', () =
 });
 
 test('chunkArgs rejects nonsense', () => {
-  assert.throws(() => chunkArgs({ ...base, settings: { ...base.settings, rungs: [] } }), RangeError);
+  assert.throws(() => chunkArgs({ ...base, rungIndices: [] }), RangeError);
+  assert.throws(() => chunkArgs({ ...base, rungIndices: [rungs.length] }), RangeError);
   assert.throws(() => chunkArgs({ ...base, chunk: { index: 0, startSec: -1, durationSec: 4 } }), RangeError);
   assert.throws(() => chunkArgs({ ...base, chunk: { index: 0, startSec: 0, durationSec: 0 } }), RangeError);
   assert.throws(() => chunkArgs({ ...base, settings: { ...base.settings, fps: 0 } }), RangeError);

@@ -1,6 +1,6 @@
 /**
- * The ffmpeg command that encodes one chunk of the source to every video rung, as plain data.
- * Pure: tested without ffmpeg.
+ * The ffmpeg command that encodes one chunk of the source to some of the video rungs (one
+ * codec's: chunkTasks.ts), as plain data. Pure: tested without ffmpeg.
  *
  * One decode of the chunk is split into one scaler + encoder per rung, each written to its own
  * MP4 (video only: audio is encoded once, whole, when the chunks are packaged). Everything that
@@ -28,7 +28,9 @@ export interface ChunkArgsInput {
   input: string;
   chunk: ChunkSpan;
   settings: ChunkEncodeSettings;
-  /** Receives chunkRungFile(i) for every rung; it must already exist. */
+  /** The rungs (indices into settings.rungs) to encode. */
+  rungIndices: readonly number[];
+  /** Receives chunkRungFile(i) for each of those rungs; it must already exist. */
   outDir: string;
 }
 
@@ -45,9 +47,14 @@ export function chunkRungFile(rungIndex: number): string {
   return `rung-${rungIndex}.mp4`;
 }
 
-export function chunkArgs({ input, chunk, settings, outDir }: ChunkArgsInput): string[] {
-  const { rungs, fps, segmentSec, preset, crf } = settings;
-  if (rungs.length === 0) throw new RangeError('a ladder needs at least one rung');
+export function chunkArgs({ input, chunk, settings, rungIndices, outDir }: ChunkArgsInput): string[] {
+  const { fps, segmentSec, preset, crf } = settings;
+  if (rungIndices.length === 0) throw new RangeError('a chunk needs at least one rung to encode');
+  const rungs = rungIndices.map((i) => {
+    const rung = settings.rungs[i];
+    if (!rung) throw new RangeError(`rung ${i} is not in the ladder (${settings.rungs.length} rungs)`);
+    return rung;
+  });
   if (!(fps > 0)) throw new RangeError(`fps must be positive, got ${fps}`);
   if (!(segmentSec > 0)) throw new RangeError(`segmentSec must be positive, got ${segmentSec}`);
   if (!(crf >= 0 && crf <= 51)) throw new RangeError(`crf must be within 0..51, got ${crf}`);
@@ -74,7 +81,7 @@ export function chunkArgs({ input, chunk, settings, outDir }: ChunkArgsInput): s
     args.push('-map', `[v${i}]`, '-map_metadata', '-1', '-map_chapters', '-1', '-pix_fmt', 'yuv420p');
     args.push(...rungEncoderArgs(r, 0, preset, crf), '-threads:v:0', String(threads));
     args.push(...keyframeArgs(segmentSec, fpsOut));
-    args.push('-fflags', '+bitexact', '-f', 'mp4', join(outDir, chunkRungFile(i)));
+    args.push('-fflags', '+bitexact', '-f', 'mp4', join(outDir, chunkRungFile(rungIndices[i]!)));
   });
   return args;
 }

@@ -146,7 +146,7 @@ test('ladderArgs: a per-title rung brings its own CRF', () => {
   rungs.forEach((r, i) => assert.equal(valueOf(args, `-crf:v:${i}`), String(r.crf)));
 });
 
-test('ladderArgs: VP9 rungs get libvpx-vp9 (good, cpu-used 4), their own adaptation set, and no x264 options', () => {
+test('ladderArgs: VP9 rungs get libvpx-vp9 (realtime, cpu-used 6), their own adaptation set, and no x264 options', () => {
   const rungs = withSecondCodec(fixedLadder({ width: 1280, height: 720 }), 2);
   const h264 = rungs.filter((r) => (r.codec ?? 'h264') === 'h264');
   const vp9 = rungs.filter((r) => r.codec === 'vp9');
@@ -161,8 +161,8 @@ test('ladderArgs: VP9 rungs get libvpx-vp9 (good, cpu-used 4), their own adaptat
     assert.equal(args.includes(`-profile:v:${i}`), !isVp9);
     assert.equal(valueOf(args, `-b:v:${i}`), `${r.videoKbps}k`);
     if (isVp9) {
-      assert.equal(valueOf(args, `-deadline:v:${i}`), 'good');
-      assert.equal(valueOf(args, `-cpu-used:v:${i}`), '4');
+      assert.equal(valueOf(args, `-deadline:v:${i}`), 'realtime');
+      assert.equal(valueOf(args, `-cpu-used:v:${i}`), '6');
       assert.equal(valueOf(args, `-row-mt:v:${i}`), '1');
       assert.ok(r.videoKbps < h264.find((h) => h.height === r.height)!.videoKbps, 'fewer bits than H.264 at the same size');
     }

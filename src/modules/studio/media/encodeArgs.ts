@@ -58,12 +58,13 @@ export function outputFps(fps: number, maxFps = 60): number {
 }
 
 /**
- * libvpx VP9 in "good" mode at cpu-used 4: about 20% fewer bits than x264 veryfast at equal
- * VMAF for roughly twice its encode time. The realtime mode was as fast as x264 but saved no
- * bits at all, so it would not be worth a second set of renditions (docs/benchmarks.md,
- * "Second codec").
+ * libvpx VP9 in realtime mode at cpu-used 6. On the two 1080p clips it needed about a third
+ * fewer bits than x264 veryfast at equal VMAF, in about x264's encode time; "good" at cpu-used 4
+ * saved more (40-50%) but took 4-5x as long, which no two-core machine can do in real time for a
+ * full ladder; cpu-used 5 saved another ~10% for ~1.3x the time (docs/benchmarks.md, "Encode
+ * speed"). On small, detailed pictures (360p Mandelbrot) cpu-used 8 saved nothing.
  */
-const VP9_SPEED: ReadonlyArray<readonly [string, string]> = [['-deadline', 'good'], ['-cpu-used', '4'], ['-row-mt', '1']];
+const VP9_SPEED: ReadonlyArray<readonly [string, string]> = [['-deadline', 'realtime'], ['-cpu-used', '6'], ['-row-mt', '1']];
 
 /**
  * One adaptation set per codec, so a player keeps to renditions its device decodes and switches

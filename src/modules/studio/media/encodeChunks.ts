@@ -13,19 +13,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoudnessMeasurement, SourceAudioTrack } from './audioArgs.ts';
 import { chunkArgs, chunkRungFile, type ChunkEncodeSettings } from './chunkArgs.ts';
-import { planChunks, type ChunkSpan } from './chunkPlan.ts';
+import { planChunkTasks, type ChunkTask } from './chunkTasks.ts';
 import { asMediaRejection, MediaRejectedError, minimumDecodedSec } from './mediaRejectedError.ts';
 import { concatList, packageArgs } from './packageArgs.ts';
 import type { MediaInfo } from './probe.ts';
 import { runFfmpeg } from './runFfmpeg.ts';
-
-/** One chunk to encode; plain JSON, so it can travel in a job payload. */
-export interface ChunkTask {
-  chunk: ChunkSpan;
-  settings: ChunkEncodeSettings;
-  /** How much of the source the chunk should hold (for progress and the decode check). */
-  expectedSec: number;
-}
 
 export interface ChunkResult {
   /** Seconds of video the chunk's encode actually produced, as ffmpeg reported them (for the decode check). */
@@ -48,9 +40,9 @@ export interface ChunkTools {
   ffprobePath: string;
 }
 
-/** Encodes one chunk of `sourcePath` into `outDir` (which must exist): chunkRungFile(i) per rung. */
+/** Encodes one unit of `sourcePath` into `outDir` (which must exist): chunkRungFile(i) per rung of the unit. */
 export async function encodeChunk({ ffmpegPath, ffprobePath }: ChunkTools, sourcePath: string, task: ChunkTask, outDir: string, opts: EncodeChunkOptions = {}): Promise<ChunkResult> {
-  const result = await runFfmpeg(ffmpegPath, chunkArgs({ input: sourcePath, chunk: task.chunk, settings: task.settings, outDir }), {
+  const result = await runFfmpeg(ffmpegPath, chunkArgs({ input: sourcePath, chunk: task.chunk, settings: task.settings, rungIndices: task.rungIndices, outDir }), {
     durationSec: task.expectedSec,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
@@ -58,7 +50,7 @@ export async function encodeChunk({ ffmpegPath, ffprobePath }: ChunkTools, sourc
     throw asMediaRejection(e, 'the video could not be decoded');
   });
   // Every rung holds the same frames: the first rung's duration is the chunk's.
-  return { outTimeSec: result.outTimeSec, durationSec: await containerDuration(ffprobePath, join(outDir, chunkRungFile(0))) };
+  return { outTimeSec: result.outTimeSec, durationSec: await containerDuration(ffprobePath, join(outDir, chunkRungFile(task.rungIndices[0]!))) };
 }
 
 const execFileAsync = promisify(execFile);
@@ -78,7 +70,7 @@ export interface ChunkRunRequest {
   tasks: ChunkTask[];
   /** The source as a local file (for runners that encode on this machine). */
   sourcePath: string;
-  /** Where chunk `index`'s rung files must be when the runner resolves; the directory exists. */
+  /** Where the rung files of chunk `index` (ChunkSpan.index) must be when the runner resolves; the directory exists. */
   dirOf: (index: number) => string;
   signal: AbortSignal | undefined;
   /** Fraction 0..1 of all chunks' seconds encoded. */
@@ -104,7 +96,7 @@ export function localChunkRunner(tools: ChunkTools, concurrency: number): ChunkR
     const lane = async () => {
       while (next < tasks.length && !stop.signal.aborted) {
         const i = next++;
-        results[i] = await encodeChunk(tools, sourcePath, tasks[i]!, dirOf(i), {
+        results[i] = await encodeChunk(tools, sourcePath, tasks[i]!, dirOf(tasks[i]!.chunk.index), {
           signal: stop.signal,
           onProgress: (f) => {
             done[i] = f;
@@ -149,34 +141,30 @@ export interface LadderInChunksInput {
   targetChunkSec?: number;
 }
 
-/** The chunk tasks of a source: the plan, with the shared settings. */
-export function chunkTasks(durationSec: number, settings: ChunkEncodeSettings, targetChunkSec?: number): ChunkTask[] {
-  return planChunks({ durationSec, segmentSec: settings.segmentSec, ...(targetChunkSec ? { targetChunkSec } : {}) }).map((chunk) => ({
-    chunk,
-    settings,
-    expectedSec: chunk.durationSec ?? Math.max(0, durationSec - chunk.startSec),
-  }));
-}
-
 const CHUNK_SHARE = 0.9;
 
 export async function encodeLadderInChunks(input: LadderInChunksInput): Promise<void> {
   const { ffmpegPath, sourcePath, info, settings, staging, signal } = input;
-  const tasks = chunkTasks(info.durationSec, settings, input.targetChunkSec);
+  const tasks = planChunkTasks(info.durationSec, settings, input.targetChunkSec);
+  const chunks = [...new Map(tasks.map((t) => [t.chunk.index, t.chunk])).values()].sort((a, b) => a.index - b.index);
   const chunksDir = join(staging, '.chunks');
   const dirOf = (index: number) => join(chunksDir, `chunk-${String(index).padStart(5, '0')}`);
   try {
-    await Promise.all(tasks.map((_, i) => mkdir(dirOf(i), { recursive: true })));
+    await Promise.all(chunks.map((c) => mkdir(dirOf(c.index), { recursive: true })));
     input.onProgress(0);
     const results = await input.runChunks({ tasks, sourcePath, dirOf, signal, onProgress: (f) => input.onProgress(CHUNK_SHARE * f) });
-    const decoded = results.reduce((sum, r) => sum + r.outTimeSec, 0);
+    // A chunk counts as decoded as far as the shortest of its units got.
+    const resultsOf = (index: number) => tasks.flatMap((t, i) => (t.chunk.index === index ? [{ task: t, result: results[i]! }] : []));
+    const decoded = chunks.reduce((sum, c) => sum + Math.min(...resultsOf(c.index).map((x) => x.result.outTimeSec)), 0);
     if (decoded < minimumDecodedSec(info.durationSec)) {
       throw new MediaRejectedError('media_corrupt', `only ${decoded.toFixed(1)} s of the video's ${info.durationSec.toFixed(1)} s could be decoded`);
     }
+    // Rung 0 (H.264) gives every chunk's duration, for every codec: the units decoded the same frames.
+    const durationOf = (index: number) => resultsOf(index).find((x) => x.task.rungIndices.includes(0))!.result.durationSec;
 
     const rungLists = settings.rungs.map((_, r) => join(chunksDir, `rung-${r}.ffconcat`));
     // Every chunk but the last with its duration, so the next one starts exactly where it ends.
-    const entries = (r: number) => tasks.map((_, i) => ({ path: join(dirOf(i), chunkRungFile(r)), ...(i < tasks.length - 1 && results[i]!.durationSec > 0 ? { durationSec: results[i]!.durationSec } : {}) }));
+    const entries = (r: number) => chunks.map((c, i) => ({ path: join(dirOf(c.index), chunkRungFile(r)), ...(i < chunks.length - 1 && durationOf(c.index) > 0 ? { durationSec: durationOf(c.index) } : {}) }));
     for (const [r, list] of rungLists.entries()) await writeFile(list, concatList(entries(r)));
     const args = packageArgs({ rungLists, rungs: settings.rungs, source: sourcePath, audioTracks: input.audioTracks, ...(input.loudness ? { loudness: input.loudness } : {}), segmentSec: settings.segmentSec, outDir: staging });
     await runFfmpeg(ffmpegPath, args, {

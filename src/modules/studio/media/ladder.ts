@@ -249,8 +249,8 @@ export function perTitleRungs(chosen: readonly HullPoint[], audioKbps = 128): Ru
 }
 
 /**
- * VP9 (libvpx, good, cpu-used 4) against x264 veryfast at equal VMAF, measured in
- * docs/benchmarks.md: ~80% of the H.264 bits, at a CRF about this much above the H.264 one.
+ * VP9 (libvpx) against x264 veryfast at equal VMAF, measured in docs/benchmarks.md: at most
+ * ~80% of the H.264 bits, at a CRF 11-18 above the H.264 one depending on the picture.
  */
 export const VP9_BITRATE_SHARE = 0.8;
 export const VP9_CRF_OFFSET = 17;

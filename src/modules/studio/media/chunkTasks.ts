@@ -1,0 +1,66 @@
+/**
+ * The units of work of a chunked ladder encode. Pure: table-tested.
+ *
+ * A unit is one chunk of the source encoded to one codec's rungs. Splitting by codec as well as
+ * by time keeps both cores busy on short titles, which have only a couple of chunks: the H.264
+ * rungs and the VP9 rungs of one chunk cost about the same, and each unit's encoders are
+ * single-threaded (chunkArgs.ts). Decoding a chunk twice costs a few percent of encoding it.
+ */
+import type { ChunkEncodeSettings } from './chunkArgs.ts';
+import { planChunks, type ChunkSpan } from './chunkPlan.ts';
+import type { Rung, VideoCodec } from './ladder.ts';
+
+/** One unit of work; plain JSON, so it can travel in a job payload. */
+export interface ChunkTask {
+  chunk: ChunkSpan;
+  settings: ChunkEncodeSettings;
+  /** Which of settings.rungs this unit encodes (each file is chunkRungFile(rung index)). */
+  rungIndices: number[];
+  /** How much of the source the chunk should hold (for progress and the decode check). */
+  expectedSec: number;
+}
+
+/**
+ * CPU per pixel against x264 veryfast, single-threaded (docs/benchmarks.md, "Encode speed"):
+ * libvpx realtime at cpu-used 6 took 0.75-1.1x x264's time on the 1080p clips.
+ */
+const RELATIVE_COST: Record<VideoCodec, number> = { h264: 1, vp9: 0.9 };
+
+/** The rung indices of each codec, H.264 first (its unit's duration is the chunk's: encodeChunks.ts). */
+export function rungGroups(rungs: readonly Rung[]): number[][] {
+  const byCodec = new Map<VideoCodec, number[]>([['h264', []]]);
+  rungs.forEach((r, i) => {
+    const codec = r.codec ?? 'h264';
+    byCodec.set(codec, [...(byCodec.get(codec) ?? []), i]);
+  });
+  return [...byCodec.values()].filter((g) => g.length > 0);
+}
+
+/** Relative CPU cost of a unit: seconds x pixels x codec cost, summed over its rungs. */
+export function taskCost(task: Pick<ChunkTask, 'rungIndices' | 'expectedSec' | 'settings'>): number {
+  return task.rungIndices.reduce((sum, i) => {
+    const r = task.settings.rungs[i]!;
+    return sum + task.expectedSec * r.width * r.height * RELATIVE_COST[r.codec ?? 'h264'];
+  }, 0);
+}
+
+/**
+ * Every unit of a source, costliest first: workers take them in this order, and starting the
+ * long ones first (longest-processing-time order) leaves the short ones to even out the end.
+ * Ties keep source order, so the plan is the same on every machine.
+ */
+export function planChunkTasks(durationSec: number, settings: ChunkEncodeSettings, targetChunkSec?: number): ChunkTask[] {
+  const chunks = planChunks({ durationSec, segmentSec: settings.segmentSec, ...(targetChunkSec ? { targetChunkSec } : {}) });
+  const tasks = chunks.flatMap((chunk) =>
+    rungGroups(settings.rungs).map((rungIndices) => ({
+      chunk,
+      settings,
+      rungIndices,
+      expectedSec: chunk.durationSec ?? Math.max(0, durationSec - chunk.startSec),
+    })),
+  );
+  return tasks
+    .map((task, order) => ({ task, order, cost: taskCost(task) }))
+    .sort((a, b) => b.cost - a.cost || a.order - b.order)
+    .map((x) => x.task);
+}
