@@ -42,7 +42,8 @@ const startPlayback = async () => {
 const base = (url: string) => url.slice(0, url.lastIndexOf('/') + 1);
 
 before(async () => {
-  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed', UPLOAD_MAX_BYTES: String(MAX_BYTES) }, { worker: true });
+  // Two jobs at once, so dubs sent together are packaged side by side.
+  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed', UPLOAD_MAX_BYTES: String(MAX_BYTES), WORKER_CONCURRENCY: '2' }, { worker: true });
   api = apiClient(server.url);
   ({ token: partnerToken, titleId, videoId } = await publishClip(server, { name: 'Many Voices', seconds: 4, height: 144, protected: false }));
 });
@@ -95,6 +96,30 @@ describe('audio dubs', () => {
     );
     const title = await api.get(`/api/v1/studio/titles/${titleId}`, partnerToken);
     assert.ok((title.body.audioLanguages as string[]).includes('fr'), JSON.stringify(title.body.audioLanguages));
+  });
+
+  test('two dubs packaged at the same time are both listed, beside the one already there', async () => {
+    const [it, ja] = await Promise.all([
+      attach({ language: 'it' }, { bytes: await makeAudio('dub-it.m4a', 4, 2), name: 'dub-it.m4a', type: 'audio/mp4' }),
+      attach({ language: 'ja' }, { bytes: await makeAudio('dub-ja.m4a', 4, 2), name: 'dub-ja.m4a', type: 'audio/mp4' }),
+    ]);
+    assert.equal(it.status, 202, JSON.stringify(it.body));
+    assert.equal(ja.status, 202, JSON.stringify(ja.body));
+    const jobs = await Promise.all([it, ja].map((r) => server.m.services.studio.waitForJob(r.body.jobId, () => undefined, 200)));
+    assert.deepEqual(jobs.map((j) => j.status), ['succeeded', 'succeeded']);
+
+    const pb = await startPlayback();
+    const mpd = (await api.get(pb.manifests.dash)).body as string;
+    const master = (await api.get(pb.manifests.hls)).body as string;
+    for (const language of ['fr', 'it', 'ja']) {
+      assert.match(mpd, new RegExp(`<AdaptationSet\\b[^>]*lang="${language}"`), `${language} in the MPD:\n${mpd}`);
+      assert.match(master, new RegExp(`#EXT-X-MEDIA:TYPE=AUDIO[^\\n]*LANGUAGE="${language}"`), `${language} in the HLS master:\n${master}`);
+    }
+    const video = await api.get(`/api/v1/studio/videos/${videoId}`, partnerToken);
+    assert.deepEqual(
+      (video.body.files.audio as { language: string; dubDir?: string }[]).filter((a) => a.dubDir).map((a) => a.language).sort(),
+      ['fr', 'fr', 'it', 'ja'],
+    );
   });
 
   test('a dub of a protected video is encrypted with the title\'s key and declared like the rest', async () => {

@@ -31,7 +31,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     url: address,
     dataDir,
     startWorker() {
-      server.worker = startWorker({ queue: m.queue, handlers: m.jobs, concurrency: 1, leaseSec: m.config.jobLeaseSec, log: m.log, pollMs: 100 });
+      server.worker = startWorker({ queue: m.queue, handlers: m.jobs, concurrency: m.config.workerConcurrency, leaseSec: m.config.jobLeaseSec, log: m.log, pollMs: 100 });
       return server.worker;
     },
     async partnerToken() {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogAudioLanguages, dubDurationProblem, looksLikeAudio } from './dubs.ts';
+import { catalogAudioLanguages, dubDurationProblem, dubListings, dubRepresentationId, looksLikeAudio, type DubListing } from './dubs.ts';
 
 test('looksLikeAudio: audio or video types, or an audio file extension', async (t) => {
   const cases: Array<[string, string, boolean]> = [
@@ -39,4 +39,22 @@ test('catalogAudioLanguages: new two-letter primary subtags appended; nothing ne
     ['repeats once', [], ['fr', 'fr', 'FR'], ['fr']],
   ];
   for (const [name, existing, tags, expected] of cases) await t.test(name, () => assert.deepEqual(catalogAudioLanguages(existing, tags), expected));
+});
+
+test('dubListings: each dub folder\'s outputs numbered in package order; the source\'s own tracks are not dubs', () => {
+  const cases: Array<{ name: string; audio: { language: string; channels: number; dubDir?: string }[]; listed: DubListing[] }> = [
+    { name: 'no dubs', audio: [{ language: 'en', channels: 2 }, { language: 'en', channels: 6 }], listed: [] },
+    {
+      name: 'a stereo + 5.1 dub after the source tracks',
+      audio: [{ language: 'en', channels: 2 }, { language: 'fr', channels: 2, dubDir: 'dubs/fr' }, { language: 'fr', channels: 6, dubDir: 'dubs/fr' }],
+      listed: [{ language: 'fr', dir: 'dubs/fr', channels: 2, output: 0 }, { language: 'fr', dir: 'dubs/fr', channels: 6, output: 1 }],
+    },
+    {
+      name: 'two dubs, each numbered on its own',
+      audio: [{ language: 'it', channels: 2, dubDir: 'dubs/it' }, { language: 'ja', channels: 2, dubDir: 'dubs/ja' }, { language: 'ja', channels: 6, dubDir: 'dubs/ja' }],
+      listed: [{ language: 'it', dir: 'dubs/it', channels: 2, output: 0 }, { language: 'ja', dir: 'dubs/ja', channels: 2, output: 0 }, { language: 'ja', dir: 'dubs/ja', channels: 6, output: 1 }],
+    },
+  ];
+  for (const c of cases) assert.deepEqual(dubListings(c.audio), c.listed, c.name);
+  assert.equal(dubRepresentationId('pt-BR', 6), 'dub-pt-BR-6ch');
 });

@@ -34,3 +34,28 @@ export function catalogAudioLanguages(existing: readonly string[], tags: readonl
   const added = tags.map((t) => t.split('-')[0]!.toLowerCase()).filter((l) => /^[a-z]{2}$/.test(l) && !existing.includes(l));
   return added.length === 0 ? undefined : [...existing, ...new Set(added)];
 }
+
+/** The dub's own MPD, kept in its folder so any later job can list the dub again (dubManifests.ts). */
+export const DUB_MPD = 'dub.mpd';
+
+/** A dub's Representation id in the video's MPD: unique per language and layout. */
+export const dubRepresentationId = (language: string, channels: number): string => `dub-${language}-${channels}ch`;
+
+export interface DubListing {
+  language: string;
+  dir: string;
+  channels: number;
+  /** Its output index in the dub's own package: its Representation id there and its media_<n>.m3u8. */
+  output: number;
+}
+
+/** The manifest entries a video's file list calls for: each dub's outputs, numbered within its folder as packaged. */
+export function dubListings(audio: readonly { language: string; channels: number; dubDir?: string }[]): DubListing[] {
+  const seen = new Map<string, number>();
+  return audio.flatMap((a) => {
+    if (!a.dubDir) return [];
+    const output = seen.get(a.dubDir) ?? 0;
+    seen.set(a.dubDir, output + 1);
+    return [{ language: a.language, dir: a.dubDir, channels: a.channels, output }];
+  });
+}

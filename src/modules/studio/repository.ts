@@ -40,6 +40,9 @@ export type VideoRow = {
 
 type StudioTables = { uploads: UploadRow; videos: VideoRow };
 
+/** Compare-and-swap rounds before an update of a video's files gives up (each loses only to another writer). */
+const FILES_UPDATE_ATTEMPTS = 20;
+
 export function studioRepository(base: Kysely<object>) {
   const db = base.withTables<StudioTables>();
   return {
@@ -96,7 +99,21 @@ export function studioRepository(base: Kysely<object>) {
       const r = await db.updateTable('videos').set({ status: 'ready', qc: JSON.stringify(qc), error_code: null, updated_at: nowIso() }).where('id', '=', id).where('status', '=', 'qc_failed').executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    setVideoFiles: (id: string, files: VideoFiles) => db.updateTable('videos').set({ files: JSON.stringify(files), updated_at: nowIso() }).where('id', '=', id).execute(),
+    /**
+     * Changes a ready video's file list without losing a change made meanwhile (a subtitle and a
+     * dub finishing at once): compare-and-swap on the stored JSON, retried on the newer value.
+     * Undefined when the video has no files (or no longer exists).
+     */
+    async updateVideoFiles(id: string, change: (files: VideoFiles) => VideoFiles): Promise<VideoFiles | undefined> {
+      for (let attempt = 0; attempt < FILES_UPDATE_ATTEMPTS; attempt++) {
+        const row = await db.selectFrom('videos').select('files').where('id', '=', id).executeTakeFirst();
+        if (!row?.files) return undefined;
+        const next = change(JSON.parse(row.files) as VideoFiles);
+        const r = await db.updateTable('videos').set({ files: JSON.stringify(next), updated_at: nowIso() }).where('id', '=', id).where('files', '=', row.files).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 1) return next;
+      }
+      throw new Error(`the files of video ${id} kept changing; gave up after ${FILES_UPDATE_ATTEMPTS} attempts`);
+    },
     insertVideo: (row: VideoRow) => db.insertInto('videos').values(row).execute(),
     markVideoFailed: (id: string, code: string) => db.updateTable('videos').set({ status: 'failed', error_code: code, updated_at: nowIso() }).where('id', '=', id).execute(),
   };

@@ -205,8 +205,10 @@ export function studioService(o: { repo: StudioRepository; objects: ObjectStore;
       const track: SubtitleFile = { language: input.language, label: input.label?.trim() || input.language, vtt: `${dir}/${input.language}.vtt`, playlist: `${dir}/${input.language}.m3u8`, cues: checked.cues.length, uploadedAt: nowIso() };
       await o.objects.put(`${assetPrefix(video.assetId)}/${track.vtt}`, Buffer.from(checked.vtt));
       await o.objects.put(`${assetPrefix(video.assetId)}/${track.playlist}`, Buffer.from(subtitlePlaylist(`${input.language}.vtt`, video.durationSec)));
-      const others = (video.files.subtitles ?? []).filter((t) => t.language !== input.language);
-      await o.repo.setVideoFiles(video.id, { ...video.files, subtitles: [...others, track].sort((a, b) => a.language.localeCompare(b.language)) });
+      await o.repo.updateVideoFiles(video.id, (files) => {
+        const others = (files.subtitles ?? []).filter((t) => t.language !== input.language);
+        return { ...files, subtitles: [...others, track].sort((a, b) => a.language.localeCompare(b.language)) };
+      });
       return track;
     },
 

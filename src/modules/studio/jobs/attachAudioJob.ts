@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -6,18 +6,19 @@ import { type JobHandler, PermanentJobError } from '../../../platform/jobs/index
 import type { ObjectStore } from '../../../platform/objects/index.ts';
 import type { CatalogService } from '../../catalog/index.ts';
 import { AAC_LC, audioOutputs, audioPackageArgs } from '../media/audioArgs.ts';
-import { hlsMasterWithDub, mpdAudioLanguages, mpdSegmentSec, mpdWithDub } from '../media/audioManifests.ts';
+import { mpdAudioLanguages, mpdSegmentSec } from '../media/audioManifests.ts';
 import type { ContentKey } from '../media/cenc.ts';
 import { encryptPackage } from '../media/encryptPackage.ts';
 import { measureLoudness } from '../media/loudness.ts';
 import { asMediaRejection, isMediaRejectedError } from '../media/mediaRejectedError.ts';
 import { probeAudio } from '../media/probe.ts';
 import { runFfmpeg } from '../media/runFfmpeg.ts';
-import { dubDir } from '../dubs.ts';
+import { DUB_MPD, dubDir, dubRepresentationId } from '../dubs.ts';
 import type { StudioRepository } from '../repository.ts';
 import { assetPrefix } from '../service.ts';
 import type { AttachAudioJobPayload, AudioTrackFile, VideoFiles } from '../types.ts';
 import { addCatalogAudioLanguages } from './catalogAudio.ts';
+import { readText, syncDubManifests } from './dubManifests.ts';
 
 export interface AttachAudioJobDeps {
   repo: StudioRepository;
@@ -29,14 +30,13 @@ export interface AttachAudioJobDeps {
   contentKeyFor?: (titleId: string) => Promise<ContentKey>;
 }
 
-const readText = async (objects: ObjectStore, key: string): Promise<string> => Buffer.concat(await (await objects.read(key)).toArray()).toString('utf8');
-
 /**
  * Packages a dub beside its video and adds it to the video's manifests: the dub's first audio
  * track, loudness-normalised like the source's, as AAC stereo (plus 5.1 from a 5.1 file) in CMAF
  * segments of the video's segment length, encrypted with the title's key when the video is.
- * Segments and playlists are stored first, then the HLS master, then the MPD, so a reader never
- * sees a manifest naming files that are not there. A retry re-adds nothing already added.
+ * Segments and playlists are stored first, then the video's file list names the dub, then the
+ * manifests list it (dubManifests.ts: also when other dubs are being added at the same time), so
+ * a reader never sees a manifest naming files that are not there. A retry re-adds nothing.
  */
 export function attachAudioJob(d: AttachAudioJobDeps): JobHandler {
   return async (raw, ctx) => {
@@ -53,10 +53,9 @@ export function attachAudioJob(d: AttachAudioJobDeps): JobHandler {
       const info = await probeAudio(d.ffprobePath, sourcePath);
       const tracks = [{ ...info.audioStreams[0]!, language: p.language }];
       const outputs = audioOutputs(tracks, 0, 0);
-      const ids = outputs.map((o) => `dub-${p.language}-${o.channels}ch`);
+      const ids = outputs.map((o) => dubRepresentationId(p.language, o.channels));
 
       const mpd = await readText(d.objects, `${prefix}/${files.dash}`);
-      const master = await readText(d.objects, `${prefix}/${files.hls}`);
       if (!ids.some((id) => mpd.includes(`id="${id}"`)) && mpdAudioLanguages(mpd).some((l) => l.toLowerCase() === p.language.toLowerCase())) {
         throw new PermanentJobError('audio_language_exists', `The video already has ${p.language} audio`);
       }
@@ -77,26 +76,17 @@ export function attachAudioJob(d: AttachAudioJobDeps): JobHandler {
         if (!d.contentKeyFor) throw new PermanentJobError('protection_unavailable', 'The video is encrypted but no key store is configured');
         await encryptPackage(out, await d.contentKeyFor(row.title_id));
       }
-      const dubMpd = await readFile(join(out, 'manifest.mpd'), 'utf8');
-      // The dub's own manifests were only the packager's; the video's manifests will list it.
-      await rm(join(out, 'manifest.mpd'));
+      // The packager's MPD is kept as the dub's own (the video's MPD copies the dub from it); its HLS
+      // master is not needed: the video's master lists the dub's media playlists.
+      await rename(join(out, 'manifest.mpd'), join(out, DUB_MPD));
       await rm(join(out, 'master.m3u8'), { force: true });
       await d.objects.putDirectory(`${prefix}/${dir}`, out);
 
-      let newMaster = master;
-      let newMpd = mpd;
-      outputs.forEach((o, n) => {
-        newMaster = hlsMasterWithDub(newMaster, { language: p.language, channels: o.channels, uri: `${dir}/media_${n}.m3u8`, codec: AAC_LC });
-        newMpd = mpdWithDub(newMpd, dubMpd, { language: p.language, dir, from: String(n), id: ids[n]! });
-      });
-      await d.objects.put(`${prefix}/${files.hls}`, Buffer.from(newMaster));
-      await d.objects.put(`${prefix}/${files.dash}`, Buffer.from(newMpd));
-
-      // Read again just before writing: subtitles may have been added meanwhile.
-      const latest = JSON.parse((await d.repo.videoById(p.videoId))?.files ?? row.files) as VideoFiles;
+      // In package order: a dub's n-th entry is its media_<n>.m3u8 (dubs.ts dubListings).
       const added: AudioTrackFile[] = outputs.map((o) => ({ language: p.language, channels: o.channels, kbps: o.kbps, codec: AAC_LC, dubDir: dir }));
-      const kept = (latest.audio ?? []).filter((a) => !(a.dubDir === dir));
-      await d.repo.setVideoFiles(p.videoId, { ...latest, audio: [...kept, ...added] });
+      const listed = await d.repo.updateVideoFiles(p.videoId, (latest) => ({ ...latest, audio: [...(latest.audio ?? []).filter((a) => a.dubDir !== dir), ...added] }));
+      if (!listed) throw new PermanentJobError('video_not_ready', 'The video is not ready for audio tracks');
+      await syncDubManifests(d, p.videoId, prefix, AAC_LC);
       await addCatalogAudioLanguages(d.catalog, row.title_id, [p.language]);
       await ctx.reportProgress('publish', 1);
       return { videoId: p.videoId, language: p.language, renditions: outputs.length };
