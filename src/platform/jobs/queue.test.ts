@@ -51,6 +51,27 @@ for (const engine of await databasesUnderTest()) {
       assert.equal(await queue.get('no-such-job'), undefined);
     });
 
+    test('cancel fails queued and running jobs with cancelled; a cancelled running job\'s worker loses its lease; finished jobs stay as they were', async () => {
+      const finished = await queue.enqueue('t', null);
+      const running = await queue.enqueue('t', null);
+      const waiting = await queue.enqueue('t', null);
+      assert.equal((await queue.claim('w', ['t'], 30))?.id, finished.id);
+      await queue.succeed(finished.id, 'w', { ok: true });
+      assert.equal((await queue.claim('w', ['t'], 30))?.id, running.id);
+
+      assert.equal(await queue.cancel([finished.id, running.id, waiting.id, 'no-such-job'], 'the encode stopped'), 2);
+      assert.equal((await queue.get(finished.id))?.status, 'succeeded', 'finished jobs are not touched');
+      for (const id of [running.id, waiting.id]) {
+        const job = await queue.get(id);
+        assert.equal(job?.status, 'failed');
+        assert.deepEqual(job?.error, { code: 'cancelled', message: 'the encode stopped' });
+        assert.equal(job?.leaseOwner, null);
+      }
+      await assert.rejects(queue.reportProgress(running.id, 'w', 'encode', 0.5, 30), LeaseLostError);
+      assert.equal(await queue.claim('w', ['t'], 30), undefined, 'a cancelled job is never claimed');
+      assert.equal(await queue.cancel([], 'nothing'), 0);
+    });
+
     test('claim takes the oldest runnable job and marks it running under a lease', async () => {
       const first = await queue.enqueue('t', { n: 1 });
       now += 1000;

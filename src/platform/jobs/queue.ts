@@ -145,6 +145,22 @@ export class JobQueue {
     return 'failed';
   }
 
+  /**
+   * Ends jobs nobody needs any more (the chunks of an encode that stopped): queued or running,
+   * they fail with `cancelled`. A running one loses its lease, so its worker's next progress
+   * report fails and it can stop. Returns how many were cancelled.
+   */
+  async cancel(ids: readonly string[], message: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await this.db
+      .updateTable('jobs')
+      .set({ status: 'failed', stage: 'failed', lease_owner: null, lease_expires_at: null, error_code: 'cancelled', error_message: message, updated_at: nowIso(this.clock()) })
+      .where('id', 'in', ids)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
   private async finish(id: string, workerId: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; error?: { code: string; message: string } }): Promise<void> {
     const res = await this.db
       .updateTable('jobs')

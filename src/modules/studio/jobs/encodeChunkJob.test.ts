@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { migrateToLatest, openDatabase, type Database } from '../../../platform/db/index.ts';
-import { jobMigrations, JobQueue, startWorker, type JobHandler, type JobRecord, type RunningWorker } from '../../../platform/jobs/index.ts';
+import { jobMigrations, JobQueue, PermanentJobError, startWorker, type JobHandler, type JobRecord, type RunningWorker } from '../../../platform/jobs/index.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { localObjectStore, type ObjectStore } from '../../../platform/objects/index.ts';
 import { encodeVideo } from '../media/encodeTitle.ts';
@@ -35,12 +35,18 @@ describe('chunked encoding through the job queue', () => {
   let encodes: Map<string, number>;
   /** Chunk job ids whose first attempt fails after encoding (as if the upload of its files broke). */
   let failFirstAttempt: Set<string>;
+  /** The first chunk to run fails for good, before encoding (as if its part of the source were corrupt). */
+  let failFirstToRun = false;
 
   const realChunk = () => encodeChunkJob({ objects, ffmpegPath, ffprobePath });
   let chunkHelpers = 1;
   let running = 0;
   let mostAtOnce = 0;
   const countingChunk: JobHandler = async (payload, ctx) => {
+    if (failFirstToRun) {
+      failFirstToRun = false;
+      throw new PermanentJobError('media_corrupt', 'the chunk could not be decoded (test)');
+    }
     running++;
     mostAtOnce = Math.max(mostAtOnce, running);
     const result = await realChunk()(payload, ctx).finally(() => running--);
@@ -95,6 +101,7 @@ describe('chunked encoding through the job queue', () => {
     mostAtOnce = 0;
     encodes = new Map();
     failFirstAttempt = new Set();
+    failFirstToRun = false;
   });
   after(async () => {
     await database.close();
@@ -144,5 +151,23 @@ describe('chunked encoding through the job queue', () => {
     assert.equal(mostAtOnce, 2, 'two chunks encoded side by side');
     const chunks = await chunkJobsOf(job.id, 1);
     assert.deepEqual(chunks.map((c) => encodes.get(c.id)), Array(6).fill(1), 'each chunk encoded once');
+  });
+
+  test('a chunk that fails for good fails the encode, and its chunks not yet run are cancelled, never encoded', async (t) => {
+    t.after(stopWorkers);
+    failFirstToRun = true;
+    start(1);
+    const job = await queue.enqueue(PARENT_JOB, {}, { maxAttempts: 1 });
+    const done = await finished(job.id);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.error?.code, 'job_error');
+    assert.match(done.error?.message ?? '', /could not be decoded/);
+    const chunks = await chunkJobsOf(job.id, 1);
+    assert.equal(chunks.length, 6);
+    assert.deepEqual(chunks.map((c) => c.status), Array(6).fill('failed'));
+    const codes = chunks.map((c) => c.error?.code).sort();
+    assert.deepEqual(codes, ['cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'media_corrupt']);
+    assert.equal(encodes.size, 0, 'no chunk was encoded after the failure');
+    assert.deepEqual(await readdir(join(dir, 'objects', chunkWorkPrefix('v1', job.id, 1))).catch(() => []), [], 'chunk outputs removed');
   });
 });

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import { type JobHandler, type JobQueue, type JobRecord, PermanentJobError, runClaimedJob } from '../../../platform/jobs/index.ts';
+import { type JobHandler, type JobQueue, type JobRecord, LeaseLostError, PermanentJobError, runClaimedJob } from '../../../platform/jobs/index.ts';
 import type { ObjectStore } from '../../../platform/objects/index.ts';
 import { chunkRungFile } from '../media/chunkArgs.ts';
 import { encodeChunk, type ChunkResult, type ChunkRunner, type ChunkTools } from '../media/encodeChunks.ts';
@@ -41,20 +41,26 @@ export function encodeChunkJob(d: ChunkJobDeps): JobHandler {
     const p = raw as EncodeChunkPayload;
     const scratch = await mkdtemp(join(tmpdir(), 'marquee-chunk-'));
     let lastReport = 0;
+    // A cancelled chunk (its encode stopped) loses its lease: stop encoding it.
+    const lost = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, lost.signal]);
     try {
       const sourcePath = await d.objects.localCopy(p.sourceKey, scratch);
       const outDir = join(scratch, 'out');
       await mkdir(outDir);
       const result = await encodeChunk(d, sourcePath, p.task, outDir, {
-        signal: ctx.signal,
+        signal,
         onProgress: (f) => {
           // The lease needs a write every few seconds, not one per ffmpeg progress line.
           const now = Date.now();
           if (now - lastReport < 1000) return;
           lastReport = now;
-          ctx.reportProgress('encode', f).catch(() => undefined);
+          ctx.reportProgress('encode', f).catch((err: unknown) => {
+            if (err instanceof LeaseLostError) lost.abort(err);
+          });
         },
       });
+      signal.throwIfAborted();
       await d.objects.putDirectory(p.outputPrefix, outDir);
       return result;
     } catch (err) {
@@ -116,6 +122,7 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
       // Keeps the encode job's lease alive while this worker is busy running a chunk itself.
       const keepAlive = setInterval(() => onProgress(fraction), Math.max(1000, (d.leaseSec * 1000) / 4));
       let jobs: JobRecord[];
+      let finished = false;
       const helping = new Set<Promise<void>>();
       try {
         for (;;) {
@@ -123,7 +130,10 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
           jobs = await Promise.all(ids.map(async (id) => (await d.queue.get(id))!));
           const failed = jobs.find((j) => j.status === 'failed');
           if (failed) throw chunkFailure(failed);
-          if (jobs.every((j) => j.status === 'succeeded')) break;
+          if (jobs.every((j) => j.status === 'succeeded')) {
+            finished = true;
+            break;
+          }
           fraction = total > 0 ? jobs.reduce((sum, j, i) => sum + (j.status === 'succeeded' ? 1 : j.status === 'running' ? j.progress : 0) * tasks[i]!.expectedSec, 0) / total : 0;
           onProgress(fraction);
           // Any queued chunk, ours or another encode's: the oldest first, as every worker takes them.
@@ -137,6 +147,9 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
         }
       } finally {
         clearInterval(keepAlive);
+        // Stopped early (a chunk failed for good, or the encode was aborted): nobody wants the
+        // rest, and the ones running here stop at their next progress report.
+        if (!finished) await d.queue.cancel(ids, `encode ${parent.job.id} (attempt ${parent.job.attempts}) stopped`).catch((err: unknown) => d.log.warn({ err }, 'could not cancel chunk jobs'));
         await Promise.allSettled(helping);
       }
       onProgress(1);
