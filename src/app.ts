@@ -102,7 +102,7 @@ export async function createMarquee(config: Config, opts: { logger?: Logger } = 
     },
   });
   const catalog = catalogModule({ db, objects, auth, experiments: experiments.service });
-  const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, tusDirectory: join(config.dataDir, 'tus'), ...media, encodePreset: config.encodePreset, jobLeaseSec: config.jobLeaseSec, encodeChunkConcurrency: config.encodeChunkConcurrency, ladderMode: config.encodeLadder, vp9Rungs: config.encodeVp9Rungs, ...(config.vmafModelPath ? { vmafModelPath: config.vmafModelPath } : {}), ...(config.qcVmafFloor !== undefined ? { qcVmafFloor: config.qcVmafFloor } : {}), log: log.child({ module: 'studio' }), protectUploads: config.protectUploads, contentKeyFor: (titleId) => playback.contentKeyFor(titleId) });
+  const studio = studioModule({ db, objects, queue, catalog: catalog.service, auth, uploadMaxBytes: config.uploadMaxBytes, tusDirectory: join(config.dataDir, 'tus'), sourceCache: { directory: join(config.dataDir, 'source-cache'), maxBytes: config.sourceCacheBytes }, ...media, encodePreset: config.encodePreset, jobLeaseSec: config.jobLeaseSec, encodeChunkConcurrency: config.encodeChunkConcurrency, ladderMode: config.encodeLadder, vp9Rungs: config.encodeVp9Rungs, ...(config.vmafModelPath ? { vmafModelPath: config.vmafModelPath } : {}), ...(config.qcVmafFloor !== undefined ? { qcVmafFloor: config.qcVmafFloor } : {}), log: log.child({ module: 'studio' }), protectUploads: config.protectUploads, contentKeyFor: (titleId) => playback.contentKeyFor(titleId) });
   const viewing = viewingModule({ db, catalog: catalog.service, auth, metrics });
   const steering = config.roles.includes('steering')
     ? steeringModule({

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   JOB_LEASE_SEC: z.coerce.number().int().min(5).default(60),
   // Chunk encoders are single-threaded; an encode runs this many of its chunks at once.
   ENCODE_CHUNK_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(availableParallelism()),
+  SOURCE_CACHE_BYTES: z.coerce.number().int().min(0).default(20 * 2 ** 30),
   ENCODE_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast'),
   ENCODE_LADDER: z.enum(['per-title', 'fixed']).default('per-title'),
   ENCODE_VP9_RUNGS: z.coerce.number().int().min(0).max(8).default(2),
@@ -94,6 +95,8 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly jobLeaseSec: number;
   readonly encodeChunkConcurrency: number;
+  /** Bytes of source videos a worker keeps downloaded for its chunk jobs (S3 stores only). */
+  readonly sourceCacheBytes: number;
   readonly encodePreset: z.infer<typeof EnvSchema>['ENCODE_PRESET'];
   /** Ladder of uploads that do not choose: per-title (trial encodes + VMAF hull) or fixed. */
   readonly encodeLadder: z.infer<typeof EnvSchema>['ENCODE_LADDER'];
@@ -204,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     jobLeaseSec: e.JOB_LEASE_SEC,
     encodeChunkConcurrency: e.ENCODE_CHUNK_CONCURRENCY,
+    sourceCacheBytes: e.SOURCE_CACHE_BYTES,
     encodePreset: e.ENCODE_PRESET,
     encodeLadder: e.ENCODE_LADDER,
     encodeVp9Rungs: e.ENCODE_VP9_RUNGS,

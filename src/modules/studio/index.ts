@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../../platform/jobs/index.ts';
-import type { ObjectStore } from '../../platform/objects/index.ts';
+import { sourceCache, type ObjectStore } from '../../platform/objects/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { ContentKey } from './media/cenc.ts';
@@ -60,6 +60,8 @@ export interface StudioModuleOptions {
   jobLeaseSec?: number;
   /** ENCODE_CHUNK_CONCURRENCY: chunks an encode job runs itself at once while it waits for them. */
   encodeChunkConcurrency?: number;
+  /** Where chunk jobs keep the sources they downloaded, and how many bytes of them (SOURCE_CACHE_BYTES). */
+  sourceCache: { directory: string; maxBytes: number };
   /** QC: a VMAF every scored rung must reach besides its own target (QC_VMAF_FLOOR). */
   qcVmafFloor?: number;
 }
@@ -67,7 +69,7 @@ export interface StudioModuleOptions {
 export function studioModule(o: StudioModuleOptions) {
   const repo = studioRepository(o.db);
   const service: StudioService = studioService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog, ...(o.protectUploads !== undefined ? { protectUploads: o.protectUploads } : {}) });
-  const runChunk = encodeChunkJob({ objects: o.objects, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath });
+  const runChunk = encodeChunkJob({ objects: o.objects, sources: sourceCache(o.objects, o.sourceCache.directory, o.sourceCache.maxBytes), ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath });
   const dubs = dubService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog, ffprobePath: o.ffprobePath });
   return {
     service,

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { migrateToLatest, openDatabase, type Database } from '../../../platform/db/index.ts';
 import { jobMigrations, JobQueue, PermanentJobError, startWorker, type JobHandler, type JobRecord, type RunningWorker } from '../../../platform/jobs/index.ts';
 import { createLogger } from '../../../platform/logger.ts';
-import { localObjectStore, type ObjectStore } from '../../../platform/objects/index.ts';
+import { localObjectStore, sourceCache, type ObjectStore } from '../../../platform/objects/index.ts';
 import { encodeVideo } from '../media/encodeTitle.ts';
 import { ffmpegPath, ffprobePath, makeClip, tempDir } from '../media/testSupport.ts';
 import { chunkWorkPrefix, ENCODE_CHUNK_JOB, encodeChunkJob, queuedChunkRunner } from './encodeChunkJob.ts';
@@ -38,7 +38,7 @@ describe('chunked encoding through the job queue', () => {
   /** The first chunk to run fails for good, before encoding (as if its part of the source were corrupt). */
   let failFirstToRun = false;
 
-  const realChunk = () => encodeChunkJob({ objects, ffmpegPath, ffprobePath });
+  const realChunk = () => encodeChunkJob({ objects, sources: sourceCache(objects, join(dir, 'source-cache'), 2 ** 30), ffmpegPath, ffprobePath });
   let chunkHelpers = 1;
   let running = 0;
   let mostAtOnce = 0;

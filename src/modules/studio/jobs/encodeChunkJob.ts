@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { type JobHandler, type JobQueue, type JobRecord, LeaseLostError, PermanentJobError, runClaimedJob } from '../../../platform/jobs/index.ts';
-import type { ObjectStore } from '../../../platform/objects/index.ts';
+import type { ObjectStore, SourceCache, SourceLease } from '../../../platform/objects/index.ts';
 import { chunkRungFile } from '../media/chunkArgs.ts';
 import { encodeChunk, type ChunkResult, type ChunkRunner, type ChunkTools } from '../media/encodeChunks.ts';
 import type { ChunkTask } from '../media/chunkTasks.ts';
@@ -33,6 +33,8 @@ export interface EncodeChunkPayload {
 
 export interface ChunkJobDeps extends ChunkTools {
   objects: ObjectStore;
+  /** Every chunk job of an encode reads the same source: one download per machine. */
+  sources: SourceCache;
 }
 
 /** The chunk job: encode one chunk from the source object, upload its rung files. */
@@ -44,11 +46,12 @@ export function encodeChunkJob(d: ChunkJobDeps): JobHandler {
     // A cancelled chunk (its encode stopped) loses its lease: stop encoding it.
     const lost = new AbortController();
     const signal = AbortSignal.any([ctx.signal, lost.signal]);
+    let source: SourceLease | undefined;
     try {
-      const sourcePath = await d.objects.localCopy(p.sourceKey, scratch);
+      source = await d.sources.acquire(p.sourceKey);
       const outDir = join(scratch, 'out');
       await mkdir(outDir);
-      const result = await encodeChunk(d, sourcePath, p.task, outDir, {
+      const result = await encodeChunk(d, source.path, p.task, outDir, {
         signal,
         onProgress: (f) => {
           // The lease needs a write every few seconds, not one per ffmpeg progress line.
@@ -67,6 +70,7 @@ export function encodeChunkJob(d: ChunkJobDeps): JobHandler {
       if (isMediaRejectedError(err)) throw new PermanentJobError(err.code, err.message);
       throw err;
     } finally {
+      await source?.release();
       await rm(scratch, { recursive: true, force: true });
     }
   };
