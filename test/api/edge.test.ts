@@ -169,20 +169,25 @@ describe('edges and steering', () => {
   });
 
   test('a small cache evicts and stays within its byte budget', async () => {
-    const small = await edge('AP', { id: 'ap-small', capacity: 40_000, admission: 'lru', register: false });
     const pb = await startPlayback('US');
     const path = new URL(pb.manifests.dash).pathname;
-    const mpd = await (await get(small.url + path)).text();
-    const base = small.url + path.slice(0, path.lastIndexOf('/') + 1);
+    const dir = path.slice(0, path.lastIndexOf('/') + 1);
+    const mpd = await (await get(server.url + path)).text();
     const media = /media="([^"]+)"/.exec(mpd)![1]!;
-    for (const rep of [...mpd.matchAll(/<Representation id="([^"]+)"/g)].map((m) => m[1]!)) {
-      for (const n of [1, 2]) {
-        const r = await get(base + media.replace('$RepresentationID$', rep).replace(/\$Number%0(\d)d\$/, (_, w: string) => String(n).padStart(Number(w), '0')));
-        assert.equal(r.status, 200);
-        await r.arrayBuffer();
-      }
+    const segments = [...mpd.matchAll(/<Representation id="([^"]+)"/g)].flatMap((m) =>
+      [1, 2].map((n) => media.replace('$RepresentationID$', m[1]!).replace(/\$Number%0(\d)d\$/, (_, w: string) => String(n).padStart(Number(w), '0'))),
+    );
+    // Room for two or three of the smaller segments (sizes from the origin): filling them all must evict.
+    const sizes = await Promise.all(segments.map(async (s) => (await (await get(server.url + dir + s)).arrayBuffer()).byteLength));
+    const capacity = Math.round(Math.min(...sizes) * 2.5);
+    const small = await edge('AP', { id: 'ap-small', capacity, admission: 'lru', register: false });
+    assert.equal((await get(small.url + path)).status, 200);
+    for (const s of segments) {
+      const r = await get(small.url + dir + s);
+      assert.equal(r.status, 200, s);
+      await r.arrayBuffer();
     }
-    assert.ok(small.cache.stats().bytes <= 40_000);
+    assert.ok(small.cache.stats().bytes <= capacity);
     assert.ok(metricValue(await scrape(small.url), 'marquee_edge_evictions_total') > 0);
   });
 

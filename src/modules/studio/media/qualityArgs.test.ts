@@ -30,12 +30,14 @@ test('referenceSize keeps sources up to 1080 lines and brings larger ones down',
   assert.deepEqual(referenceSize({ width: 2160, height: 3840 }), { width: 1080, height: 1920 });
 });
 
-test('samplesArgs cuts each window and joins them losslessly at the reference size', () => {
+test('samplesArgs seeks to each window (only the windows are decoded) and joins them losslessly at the reference size', () => {
   const args = samplesArgs({ input: 'in.mp4', out: 's.mkv', windows: sampleWindows(32), size: { width: 1280, height: 720 }, videoStreamIndex: 1 });
+  const inputs = args.flatMap((a, i) => (a === '-i' ? [args.slice(i - 4, i + 2).join(' ')] : []));
+  assert.deepEqual(inputs, ['-ss 4.333 -t 2 -i in.mp4', '-ss 15 -t 2 -i in.mp4', '-ss 25.667 -t 2 -i in.mp4']);
   const filter = valueOf(args, '-filter_complex')!;
-  assert.match(filter, /^\[0:1\]split=3\[s0\]\[s1\]\[s2\];/);
-  assert.match(filter, /\[s1\]trim=start=15:duration=2,setpts=PTS-STARTPTS\[w1\]/);
+  assert.match(filter, /^\[0:1\]setpts=PTS-STARTPTS\[w0\];\[1:1\]setpts=PTS-STARTPTS\[w1\];\[2:1\]setpts=PTS-STARTPTS\[w2\];/);
   assert.match(filter, /\[w0\]\[w1\]\[w2\]concat=n=3:v=1:a=0,scale=1280:720,setsar=1,format=yuv420p\[ref\]$/);
+  assert.match(valueOf(samplesArgs({ input: 'in.mp4', out: 's.mkv', windows: sampleWindows(4), size: { width: 640, height: 360 } }), '-filter_complex')!, /^\[0:v:0\]setpts/);
   assert.equal(valueOf(args, '-qp'), '0');
   assert.equal(args.at(-1), 's.mkv');
 });
