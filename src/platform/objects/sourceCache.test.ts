@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -63,6 +63,37 @@ test('jobs on one machine share one download of a source; it stays while held an
   assert.equal(downloads.get('uploads/a/source'), 2);
   assert.deepEqual(await readFile(fresh.path), Buffer.alloc(700, 3));
   await fresh.release();
+});
+
+test('a copy evicted while another job asks for it is downloaded again, never handed out deleted', async () => {
+  const { store, downloads } = remoteLike(join(dir, 'objects-race'));
+  await store.put('a', Buffer.alloc(400, 1));
+  await store.put('b', Buffer.alloc(400, 2));
+  await store.put('c', Buffer.alloc(900, 3));
+  let clock = 0;
+  const cache = sourceCache(store, join(dir, 'cache-race'), 1000, () => clock++);
+  await (await cache.acquire('a')).release();
+  await (await cache.acquire('b')).release();
+  const c1 = await cache.acquire('c');
+  const c2 = await cache.acquire('c');
+  // Releasing one hold on c evicts a and b; b is asked for at the same moment.
+  const [, b] = await Promise.all([c1.release(), cache.acquire('b')]);
+  assert.ok(await exists(b.path), 'the lease on b names a file that is there');
+  assert.deepEqual(await readFile(b.path), Buffer.alloc(400, 2));
+  assert.equal(downloads.get('b'), 2);
+  await b.release();
+  await c2.release();
+});
+
+test('folders left by processes that are gone are removed when a cache opens', async () => {
+  const root = join(dir, 'cache-abandoned');
+  // No process runs with pid 2^22 + 1 (above Linux's pid_max); this process's own pid with another suffix is an earlier run.
+  for (const name of [`${2 ** 22 + 1}-dead`, `${process.pid}-earlier`]) await mkdir(join(root, name, '0'), { recursive: true });
+  const { store } = remoteLike(join(dir, 'objects-abandoned'));
+  await store.put('k', Buffer.from('x'));
+  const lease = await sourceCache(store, root, 1000).acquire('k');
+  assert.deepEqual((await readdir(root)).filter((n) => n.endsWith('-dead') || n.endsWith('-earlier')), []);
+  await lease.release();
 });
 
 test('a missing object fails like the store says; a local store is read in place', async () => {

@@ -8,7 +8,8 @@
  * adds it again. Every write is followed by its writer's read-back, so the last write always holds
  * every dub the database held then.
  */
-import type { ObjectStore } from '../../../platform/objects/index.ts';
+import type { Logger } from 'pino';
+import { ObjectNotFoundError, type ObjectStore } from '../../../platform/objects/index.ts';
 import { DUB_MPD, dubListings, dubRepresentationId } from '../dubs.ts';
 import { hlsMasterWithDub, mpdWithDub } from '../media/audioManifests.ts';
 import type { StudioRepository } from '../repository.ts';
@@ -19,11 +20,20 @@ const MAX_ROUNDS = 10;
 
 export const readText = async (objects: ObjectStore, key: string): Promise<string> => Buffer.concat(await (await objects.read(key)).toArray()).toString('utf8');
 
-export async function syncDubManifests(d: { repo: StudioRepository; objects: ObjectStore }, videoId: string, prefix: string, codec: string): Promise<void> {
-  const dubMpds = new Map<string, string>();
+export async function syncDubManifests(d: { repo: StudioRepository; objects: ObjectStore; log: Logger }, videoId: string, prefix: string, codec: string): Promise<void> {
+  const dubMpds = new Map<string, string | undefined>();
+  // Dubs attached before their own MPD was kept have none: they cannot be listed again, and must
+  // not stop later dubs from being listed.
   const dubMpdOf = async (dir: string) => {
-    if (!dubMpds.has(dir)) dubMpds.set(dir, await readText(d.objects, `${prefix}/${dir}/${DUB_MPD}`));
-    return dubMpds.get(dir)!;
+    if (!dubMpds.has(dir)) {
+      const text = await readText(d.objects, `${prefix}/${dir}/${DUB_MPD}`).catch((err: unknown) => {
+        if (err instanceof ObjectNotFoundError) return undefined;
+        throw err;
+      });
+      if (text === undefined) d.log.warn({ videoId, dir }, 'a dub is missing from the MPD and has no MPD of its own to list it from');
+      dubMpds.set(dir, text);
+    }
+    return dubMpds.get(dir);
   };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const row = await d.repo.videoById(videoId);
@@ -36,7 +46,9 @@ export async function syncDubManifests(d: { repo: StudioRepository; objects: Obj
     for (const dub of dubListings(files.audio ?? [])) {
       const id = dubRepresentationId(dub.language, dub.channels);
       nextMaster = hlsMasterWithDub(nextMaster, { language: dub.language, channels: dub.channels, uri: `${dub.dir}/media_${dub.output}.m3u8`, codec });
-      if (!nextMpd.includes(`<Representation id="${id}"`)) nextMpd = mpdWithDub(nextMpd, await dubMpdOf(dub.dir), { language: dub.language, dir: dub.dir, from: String(dub.output), id });
+      if (nextMpd.includes(`<Representation id="${id}"`)) continue;
+      const dubMpd = await dubMpdOf(dub.dir);
+      if (dubMpd !== undefined) nextMpd = mpdWithDub(nextMpd, dubMpd, { language: dub.language, dir: dub.dir, from: String(dub.output), id });
     }
     if (nextMpd === mpd && nextMaster === master) return;
     // The master first, then the MPD: the order every manifest edit keeps.

@@ -33,7 +33,7 @@ export interface EncodeChunkPayload {
 
 export interface ChunkJobDeps extends ChunkTools {
   objects: ObjectStore;
-  /** Every chunk job of an encode reads the same source: one download per machine. */
+  /** Every chunk job of an encode reads the same source: one download per worker process. */
   sources: SourceCache;
 }
 
@@ -64,6 +64,8 @@ export function encodeChunkJob(d: ChunkJobDeps): JobHandler {
         },
       });
       signal.throwIfAborted();
+      // Cancelled meanwhile: this throws (lease lost) rather than store files nobody will collect.
+      await ctx.reportProgress('upload', 1);
       await d.objects.putDirectory(p.outputPrefix, outDir);
       return result;
     } catch (err) {
@@ -115,12 +117,19 @@ export function queuedChunkRunner(d: QueuedChunksDeps, parent: ChunkParent): Chu
     const helperSignal = signal ?? new AbortController().signal;
     const outputOf = (i: number) => `${prefix}/chunk-${String(i).padStart(5, '0')}`;
     try {
-      const ids = await Promise.all(
-        tasks.map(async (task, i) => {
+      const ids: string[] = [];
+      const queuedAt = Date.now();
+      try {
+        for (const [i, task] of tasks.entries()) {
           const payload: EncodeChunkPayload = { videoId: parent.videoId, sourceKey: parent.sourceKey, outputPrefix: outputOf(i), task };
-          return (await d.queue.enqueue(ENCODE_CHUNK_JOB, payload, { id: `${parent.job.id}-${parent.job.attempts}-chunk-${i}`, maxAttempts: d.chunkAttempts ?? 3 })).id;
-        }),
-      );
+          // A millisecond apart: queues take the oldest first, so the costliest units start first on any engine.
+          const job = await d.queue.enqueue(ENCODE_CHUNK_JOB, payload, { id: `${parent.job.id}-${parent.job.attempts}-chunk-${i}`, maxAttempts: d.chunkAttempts ?? 3, runAt: new Date(queuedAt + i) });
+          ids.push(job.id);
+        }
+      } catch (err) {
+        await d.queue.cancel(ids, `encode ${parent.job.id} (attempt ${parent.job.attempts}) could not queue all its chunks`).catch(() => undefined);
+        throw err;
+      }
       const total = tasks.reduce((sum, t) => sum + t.expectedSec, 0);
       let fraction = 0;
       // Keeps the encode job's lease alive while this worker is busy running a chunk itself.
