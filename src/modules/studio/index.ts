@@ -69,7 +69,8 @@ export interface StudioModuleOptions {
 export function studioModule(o: StudioModuleOptions) {
   const repo = studioRepository(o.db);
   const service: StudioService = studioService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog, ...(o.protectUploads !== undefined ? { protectUploads: o.protectUploads } : {}) });
-  const runChunk = encodeChunkJob({ objects: o.objects, sources: sourceCache(o.objects, o.sourceCache.directory, o.sourceCache.maxBytes), ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath });
+  const sources = sourceCache(o.objects, o.sourceCache.directory, o.sourceCache.maxBytes);
+  const runChunk = encodeChunkJob({ objects: o.objects, sources, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath });
   const dubs = dubService({ repo, objects: o.objects, queue: o.queue, catalog: o.catalog, ffprobePath: o.ffprobePath });
   return {
     service,
@@ -81,7 +82,7 @@ export function studioModule(o: StudioModuleOptions) {
     jobs: {
       [ENCODE_CHUNK_JOB]: runChunk,
       [ATTACH_AUDIO_JOB]: attachAudioJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, log: o.log, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}) }),
-      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log, ladderMode: o.ladderMode ?? 'per-title', vmafModelPath: o.vmafModelPath, vp9Rungs: o.vp9Rungs ?? 2, chunks: { queue: o.queue, runChunk, leaseSec: o.jobLeaseSec ?? 60, chunkHelpers: o.encodeChunkConcurrency ?? 1 }, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}), qcThresholds: { ...DEFAULT_THRESHOLDS, ...(o.qcVmafFloor !== undefined ? { vmafFloor: o.qcVmafFloor } : {}) } }),
+      [ENCODE_JOB]: encodeVideoJob({ repo, objects: o.objects, sources, catalog: o.catalog, ffmpegPath: o.ffmpegPath, ffprobePath: o.ffprobePath, preset: o.encodePreset, log: o.log, ladderMode: o.ladderMode ?? 'per-title', vmafModelPath: o.vmafModelPath, vp9Rungs: o.vp9Rungs ?? 2, chunks: { queue: o.queue, runChunk, leaseSec: o.jobLeaseSec ?? 60, chunkHelpers: o.encodeChunkConcurrency ?? 1 }, ...(o.contentKeyFor ? { contentKeyFor: o.contentKeyFor } : {}), qcThresholds: { ...DEFAULT_THRESHOLDS, ...(o.qcVmafFloor !== undefined ? { vmafFloor: o.qcVmafFloor } : {}) } }),
     },
   };
 }

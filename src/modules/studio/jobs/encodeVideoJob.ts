@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type JobHandler, PermanentJobError } from '../../../platform/jobs/index.ts';
-import type { ObjectStore } from '../../../platform/objects/index.ts';
+import type { ObjectStore, SourceCache, SourceLease } from '../../../platform/objects/index.ts';
 import type { CatalogService } from '../../catalog/index.ts';
 import type { ContentKey } from '../media/cenc.ts';
 import type { X264Preset } from '../media/encodeArgs.ts';
@@ -33,6 +33,8 @@ export interface EncodeJobDeps {
   /** Largest rungs that also get VP9. */
   vp9Rungs: number;
   contentKeyFor?: (titleId: string) => Promise<ContentKey>;
+  /** The worker's copies of sources, shared with its chunk jobs: the source is fetched once per process. */
+  sources: SourceCache;
   /** The ladder's chunks go through the queue as ENCODE_CHUNK_JOB jobs (encodeChunkJob.ts) for any worker to take. */
   chunks: Omit<QueuedChunksDeps, 'log' | 'objects'>;
   /** Limits of the QC gate (default DEFAULT_THRESHOLDS). */
@@ -60,10 +62,12 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
       return ctx.reportProgress(stage, from + (to - from) * Math.max(0, Math.min(1, fraction)));
     };
     let lastReport = 0;
+    let source: SourceLease | undefined;
     try {
       await d.objects.deletePrefix(assetPrefix(p.videoId));
       await report('probe', 0);
-      const sourcePath = await d.objects.localCopy(p.sourceKey, scratch);
+      source = await d.sources.acquire(p.sourceKey);
+      const sourcePath = source.path;
       const outDir = join(scratch, 'out');
       const encoded = await encodeVideo({
         ffmpegPath: d.ffmpegPath,
@@ -120,6 +124,7 @@ export function encodeVideoJob(d: EncodeJobDeps): JobHandler {
       if (ctx.job.attempts >= ctx.job.maxAttempts) await d.repo.markVideoFailed(p.videoId, 'encode_failed');
       throw err;
     } finally {
+      await source?.release();
       await rm(scratch, { recursive: true, force: true });
     }
   };
