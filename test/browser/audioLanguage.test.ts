@@ -2,47 +2,35 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { launchChromium, viewerPage } from '../support/browser.ts';
 import { apiClient } from '../support/client.ts';
 import { ffmpegPath } from '../support/media.ts';
-import { type TestServer, startTestServer } from '../support/marquee.ts';
-import { publishClip } from '../support/studio.ts';
+import { openWatchPage, watchFixture } from '../support/watchFixture.ts';
 
-let server: TestServer;
-let browser: Browser;
-let titleId: string;
-let videoId: string;
-
-before(async () => {
-  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
-  const api = apiClient(server.url);
-  const published = await publishClip(server, { name: 'Dubbed Pattern', seconds: 4, height: 144, protected: false });
-  ({ titleId, videoId } = published);
-  const dub = join(server.dataDir, 'dub-fr.m4a');
-  await promisify(execFile)(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=48000:duration=4', '-c:a', 'aac', dub]);
-  const form = new FormData();
-  form.set('language', 'fr');
-  form.set('file', new Blob([await readFile(dub)], { type: 'audio/mp4' }), 'dub-fr.m4a');
-  const sent = await api.call('POST', `/api/v1/studio/videos/${videoId}/audio`, { form, token: published.token });
-  assert.equal(sent.status, 202, JSON.stringify(sent.body));
-  await server.m.services.studio.waitForJob(sent.body.jobId, () => undefined, 200);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+const f = watchFixture({
+  env: { ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' },
+  clip: { name: 'Dubbed Pattern', seconds: 4, height: 144, protected: false },
+  prepare: async ({ server, videoId, token }) => {
+    const dub = join(server.dataDir, 'dub-fr.m4a');
+    await promisify(execFile)(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=48000:duration=4', '-c:a', 'aac', dub]);
+    const form = new FormData();
+    form.set('language', 'fr');
+    form.set('file', new Blob([await readFile(dub)], { type: 'audio/mp4' }), 'dub-fr.m4a');
+    const sent = await apiClient(server.url).call('POST', `/api/v1/studio/videos/${videoId}/audio`, { form, token });
+    assert.equal(sent.status, 202, JSON.stringify(sent.body));
+    await server.m.services.studio.waitForJob(sent.body.jobId, () => undefined, 200);
+  },
 });
 
 test('the watch page offers the dubbed language and plays its audio when chosen', async () => {
-  const page = await viewerPage(browser, server.url);
   const dubRequests: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().includes('/dubs/fr/')) dubRequests.push(r.url());
+  const page = await openWatchPage(f, {
+    watch: (p) =>
+      p.on('request', (r) => {
+        if (r.url().includes('/dubs/fr/')) dubRequests.push(r.url());
+      }),
   });
-  await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
   const select = page.getByTestId('audio-select');
   await select.waitFor({ timeout: 45_000 });
   // The upload's own track carries no language tag: it is the original.

@@ -1,35 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium, viewerPage } from '../support/browser.ts';
-import { type TestServer, startTestServer } from '../support/marquee.ts';
-import { publishClip } from '../support/studio.ts';
+import { test } from 'node:test';
+import { openWatchPage, watchFixture } from '../support/watchFixture.ts';
 
-let server: TestServer;
-let browser: Browser;
-let titleId: string;
-let videoId: string;
-
-before(async () => {
-  server = await startTestServer({ ENCODE_PRESET: 'ultrafast' }, { worker: true });
-  ({ titleId, videoId } = await publishClip(server, { name: 'Protected Pattern', seconds: 12, height: 240, protected: true }));
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const f = watchFixture({ env: { ENCODE_PRESET: 'ultrafast' }, clip: { name: 'Protected Pattern', seconds: 12, height: 240, protected: true } });
 
 test('headless Chromium plays a CENC-protected title with a ClearKey licence from the session', async () => {
-  const page = await viewerPage(browser, server.url, { plan: 'standard' });
   const licences: { status: number; hasToken: boolean; inUrl: boolean }[] = [];
-  page.on('request', (r) => {
-    if (r.url().endsWith('/api/v1/playback/licence')) licences.push({ status: 0, hasToken: Boolean(r.headers()['x-playback-token']), inUrl: /token/i.test(r.url()) });
+  const page = await openWatchPage(f, {
+    plan: 'standard',
+    watch: (p) => {
+      p.on('request', (r) => {
+        if (r.url().endsWith('/api/v1/playback/licence')) licences.push({ status: 0, hasToken: Boolean(r.headers()['x-playback-token']), inUrl: /token/i.test(r.url()) });
+      });
+      p.on('response', (r) => {
+        if (r.url().endsWith('/api/v1/playback/licence')) licences.at(-1)!.status = r.status();
+      });
+    },
   });
-  page.on('response', (r) => {
-    if (r.url().endsWith('/api/v1/playback/licence')) licences.at(-1)!.status = r.status();
-  });
-  await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
   await page.getByTestId('play-button').click();
   await page.waitForFunction(() => {
     const v = document.querySelector('[data-testid="video"]') as HTMLVideoElement | null;
@@ -48,7 +35,7 @@ test('headless Chromium plays a CENC-protected title with a ClearKey licence fro
   assert.ok(licences.every((l) => l.status === 200 && l.hasToken && !l.inUrl), JSON.stringify(licences));
 
   // The browser registered itself on its first playback and shows up in the account's device list.
-  await page.goto(`${server.url}/profiles`);
+  await page.goto(`${f.server.url}/profiles`);
   await page.getByTestId('device').first().waitFor({ timeout: 15_000 });
   assert.match((await page.getByTestId('device-list').textContent()) ?? '', /Chrome on Linux \(this browser\)/);
   await page.close();

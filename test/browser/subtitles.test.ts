@@ -1,37 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium, viewerPage } from '../support/browser.ts';
+import { test } from 'node:test';
 import { apiClient } from '../support/client.ts';
-import { type TestServer, startTestServer } from '../support/marquee.ts';
-import { publishClip } from '../support/studio.ts';
+import { openWatchPage, watchFixture } from '../support/watchFixture.ts';
 
-let server: TestServer;
-let browser: Browser;
-let titleId: string;
-let videoId: string;
-
-before(async () => {
-  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
-  const api = apiClient(server.url);
-  const published = await publishClip(server, { name: 'Captioned Pattern', seconds: 3, height: 144, protected: false });
-  ({ titleId, videoId } = published);
-  const token = published.token;
-  const subs = new FormData();
-  subs.set('language', 'fr');
-  subs.set('label', 'Français');
-  subs.set('file', new Blob(['1\n00:00:00,000 --> 00:00:02,500\nBonjour tout le monde\n']), 'fr.srt');
-  assert.equal((await api.call('POST', `/api/v1/studio/videos/${videoId}/subtitles`, { form: subs, token })).status, 201);
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+const f = watchFixture({
+  env: { ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' },
+  clip: { name: 'Captioned Pattern', seconds: 3, height: 144, protected: false },
+  prepare: async ({ server, videoId, token }) => {
+    const subs = new FormData();
+    subs.set('language', 'fr');
+    subs.set('label', 'Français');
+    subs.set('file', new Blob(['1\n00:00:00,000 --> 00:00:02,500\nBonjour tout le monde\n']), 'fr.srt');
+    assert.equal((await apiClient(server.url).call('POST', `/api/v1/studio/videos/${videoId}/subtitles`, { form: subs, token })).status, 201);
+  },
 });
 
 test('the watch page offers the uploaded subtitles and shows them when chosen', async () => {
-  const page = await viewerPage(browser, server.url);
-  await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
+  const page = await openWatchPage(f);
   const select = page.getByTestId('subtitles-select');
   await select.waitFor({ timeout: 45_000 });
   assert.deepEqual(await select.locator('option').allTextContents(), ['Subtitles off', 'Français']);

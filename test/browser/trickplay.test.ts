@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium, signedInPage, viewerPage } from '../support/browser.ts';
+import { test } from 'node:test';
+import { signedInPage } from '../support/browser.ts';
 import { makeTestClip } from '../support/media.ts';
-import { type TestServer, startTestServer } from '../support/marquee.ts';
-import { createTitle, publishClip, uploadVideo } from '../support/studio.ts';
+import { createTitle, uploadVideo } from '../support/studio.ts';
+import { openWatchPage, watchFixture } from '../support/watchFixture.ts';
 
-let server: TestServer;
-let browser: Browser;
-let titleId: string;
-let videoId: string;
-
-before(async () => {
-  server = await startTestServer({ ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, { worker: true });
-  ({ titleId, videoId } = await publishClip(server, { name: 'Scrub Pattern', seconds: 12, height: 144, protected: false }));
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const f = watchFixture({ env: { ENCODE_PRESET: 'ultrafast', ENCODE_LADDER: 'fixed' }, clip: { name: 'Scrub Pattern', seconds: 12, height: 144, protected: false } });
 
 test('hovering the seek bar shows the trick-play thumbnail for that moment, from the sprite sheet', async () => {
-  const page = await viewerPage(browser, server.url);
-  await page.goto(`${server.url}/watch/${videoId}?title=${titleId}`);
+  const page = await openWatchPage(f);
   await page.getByTestId('play-button').click({ timeout: 45_000 });
   const bar = page.getByTestId('seekbar');
   await bar.waitFor({ timeout: 30_000 });
@@ -60,14 +45,14 @@ test('hovering the seek bar shows the trick-play thumbnail for that moment, from
 });
 
 test('the studio page shows a running job live: stage and percent (and ETA once known), then its end', async () => {
-  const token = await server.partnerToken();
-  const titleId = await createTitle(server, token, 'Live Progress');
-  const clip = await makeTestClip(join(server.dataDir, 'live.mp4'), { seconds: 30, height: 360 });
-  const page = await signedInPage(browser, server.url, { accountToken: token });
-  const upload = await uploadVideo(server, token, { titleId, clip });
+  const token = await f.server.partnerToken();
+  const titleId = await createTitle(f.server, token, 'Live Progress');
+  const clip = await makeTestClip(join(f.server.dataDir, 'live.mp4'), { seconds: 30, height: 360 });
+  const page = await signedInPage(f.browser, f.server.url, { accountToken: token });
+  const upload = await uploadVideo(f.server, token, { titleId, clip });
   const streams: { url: string; authorization: string | undefined }[] = [];
   page.on('request', (r) => r.url().includes('/events') && streams.push({ url: r.url(), authorization: r.headers().authorization }));
-  await page.goto(`${server.url}/studio`);
+  await page.goto(`${f.server.url}/studio`);
   const stages = new Set<string>();
   const percents = new Set<string>();
   const etas = new Set<string>();
