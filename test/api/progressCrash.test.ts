@@ -47,12 +47,20 @@ test('every progress update that got 202 survives a SIGKILL of the server', asyn
   }
   const viewer = await api.viewer();
   const acked = new Map<string, number>();
+  const sent = new Map<string, number>();
+  // Two senders per video share one clock: each update is one second further and one
+  // millisecond later than the last. The server keeps the newest by `at`, so whatever order the
+  // requests land in, what is stored must be at least the furthest acknowledged position.
+  const since = Date.now() - 10 * 60_000;
   let stop = false;
   const sender = async (videoId: string) => {
-    for (let pos = 1; !stop; pos++) {
-      const res = await api.post('/api/v1/progress', { videoId, positionSec: pos }, viewer.profileToken).catch(() => undefined);
+    while (!stop) {
+      const pos = (sent.get(videoId) ?? 0) + 1;
+      sent.set(videoId, pos);
+      const at = new Date(since + pos).toISOString();
+      const res = await api.post('/api/v1/progress', { videoId, positionSec: pos, at }, viewer.profileToken).catch(() => undefined);
       if (!res) return;
-      if (res.status === 202) acked.set(videoId, pos);
+      if (res.status === 202) acked.set(videoId, Math.max(acked.get(videoId) ?? 0, pos));
     }
   };
   const senders = [...videos, ...videos].map(sender);
