@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChunkEncodeSettings } from './chunkArgs.ts';
-import { planChunkTasks, rungGroups, taskCost } from './chunkTasks.ts';
+import { planChunkTasks, rungGroups, SPLIT_BY_CODEC_BELOW_CHUNKS, taskCost } from './chunkTasks.ts';
+
+const chunkRange = (n: number) => [...Array(n).keys()];
 import { fixedLadder, withSecondCodec } from './ladder.ts';
 
 const settingsFor = (rungs: ChunkEncodeSettings['rungs']): ChunkEncodeSettings => ({ rungs, fps: 24, segmentSec: 4, preset: 'veryfast', crf: 23 });
@@ -25,6 +27,9 @@ test('planChunkTasks: every (chunk, codec) unit once, costliest first, ties in s
     // 12 s in 4 s chunks: equal chunks keep their order; the last one is the same length.
     { name: 'equal chunks', durationSec: 12, rungs: h264Only, chunkSec: 4, order: [[0, 'h264'], [1, 'h264'], [2, 'h264']] },
     { name: 'a short last chunk goes last', durationSec: 9, rungs: h264Only, chunkSec: 4, order: [[0, 'h264'], [1, 'h264'], [2, 'h264']] },
+    // Seven chunks are few enough to split by codec; eight are not (one unit a chunk, every rung).
+    { name: 'seven chunks, two codecs', durationSec: 28, rungs: withVp9, chunkSec: 4, order: [...chunkRange(7).map((i): [number, string] => [i, 'h264']), ...chunkRange(7).map((i): [number, string] => [i, 'vp9'])] },
+    { name: 'eight chunks, two codecs', durationSec: 32, rungs: withVp9, chunkSec: 4, order: chunkRange(8).map((i): [number, string] => [i, 'h264']) },
   ];
   for (const c of cases) {
     const tasks = planChunkTasks(c.durationSec, settingsFor(c.rungs), c.chunkSec);
@@ -35,13 +40,20 @@ test('planChunkTasks: every (chunk, codec) unit once, costliest first, ties in s
 });
 
 test('planChunkTasks: each unit covers its chunk of the source, and together they cover every rung of every chunk', () => {
-  const tasks = planChunkTasks(10, settingsFor(withVp9), 4);
-  const chunks = [...new Set(tasks.map((t) => t.chunk.index))].sort();
-  assert.deepEqual(chunks, [0, 1, 2]);
-  for (const index of chunks) {
-    const mine = tasks.filter((t) => t.chunk.index === index);
-    assert.deepEqual(mine.flatMap((t) => t.rungIndices).sort((a, b) => a - b), withVp9.map((_, i) => i));
-    assert.equal(new Set(mine.map((t) => t.expectedSec)).size, 1);
+  const cases = [
+    { durationSec: 10, unitsPerChunk: 2, spans: ['0:4', '4:4', '8:2'] },
+    { durationSec: 4 * SPLIT_BY_CODEC_BELOW_CHUNKS - 2, unitsPerChunk: 1, spans: [...chunkRange(SPLIT_BY_CODEC_BELOW_CHUNKS - 1).map((i) => `${4 * i}:4`), `${4 * SPLIT_BY_CODEC_BELOW_CHUNKS - 4}:2`] },
+  ];
+  for (const c of cases) {
+    const tasks = planChunkTasks(c.durationSec, settingsFor(withVp9), 4);
+    const chunks = [...new Set(tasks.map((t) => t.chunk.index))].sort((a, b) => a - b);
+    assert.deepEqual(chunks, chunkRange(c.spans.length));
+    for (const index of chunks) {
+      const mine = tasks.filter((t) => t.chunk.index === index);
+      assert.equal(mine.length, c.unitsPerChunk);
+      assert.deepEqual(mine.flatMap((t) => t.rungIndices).sort((a, b) => a - b), withVp9.map((_, i) => i));
+      assert.equal(new Set(mine.map((t) => t.expectedSec)).size, 1);
+    }
+    assert.deepEqual([...new Set(tasks.map((t) => `${t.chunk.startSec}:${t.expectedSec}`))].sort(), [...c.spans].sort());
   }
-  assert.deepEqual([...new Set(tasks.map((t) => `${t.chunk.startSec}:${t.expectedSec}`))].sort(), ['0:4', '4:4', '8:2']);
 });

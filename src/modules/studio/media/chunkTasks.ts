@@ -1,10 +1,12 @@
 /**
  * The units of work of a chunked ladder encode. Pure: table-tested.
  *
- * A unit is one chunk of the source encoded to one codec's rungs. Splitting by codec as well as
- * by time keeps both cores busy on short titles, which have only a couple of chunks: the H.264
- * rungs and the VP9 rungs of one chunk cost about the same, and each unit's encoders are
- * single-threaded (chunkArgs.ts). Decoding a chunk twice costs a few percent of encoding it.
+ * A unit is one chunk of the source encoded to its rungs. A short title, with only a few chunks,
+ * is split by codec as well as by time, which keeps both cores busy: the H.264 rungs and the VP9
+ * rungs of one chunk cost about the same, and each unit's encoders are single-threaded
+ * (chunkArgs.ts). That decodes each chunk twice, which a longer title, with chunks enough for
+ * every worker, does not pay: one decode for all rungs of a chunk took 12 % less CPU on the AV1
+ * clip, about the same on H.264 (docs/benchmarks.md, "Decoding each chunk once").
  */
 import type { ChunkEncodeSettings } from './chunkArgs.ts';
 import { planChunks, type ChunkSpan } from './chunkPlan.ts';
@@ -19,6 +21,9 @@ export interface ChunkTask {
   /** How much of the source the chunk should hold (for progress and the decode check). */
   expectedSec: number;
 }
+
+/** Titles with fewer chunks than this are split by codec too. */
+export const SPLIT_BY_CODEC_BELOW_CHUNKS = 8;
 
 /**
  * CPU per pixel against x264 veryfast, single-threaded (docs/benchmarks.md, "Encode speed"):
@@ -51,8 +56,9 @@ export function taskCost(task: Pick<ChunkTask, 'rungIndices' | 'expectedSec' | '
  */
 export function planChunkTasks(durationSec: number, settings: ChunkEncodeSettings, targetChunkSec?: number): ChunkTask[] {
   const chunks = planChunks({ durationSec, segmentSec: settings.segmentSec, ...(targetChunkSec ? { targetChunkSec } : {}) });
+  const groups = chunks.length < SPLIT_BY_CODEC_BELOW_CHUNKS ? rungGroups(settings.rungs) : [settings.rungs.map((_, i) => i)];
   const tasks = chunks.flatMap((chunk) =>
-    rungGroups(settings.rungs).map((rungIndices) => ({
+    groups.map((rungIndices) => ({
       chunk,
       settings,
       rungIndices,

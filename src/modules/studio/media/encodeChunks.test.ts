@@ -68,3 +68,17 @@ test('a chunked encode is byte-identical with 1 or 2 chunks at a time, and keeps
     }
   });
 });
+
+test('a title with chunks enough for every worker decodes each chunk once for all its rungs, with the same guarantees', async () => {
+  // 1 s segments and chunks: ten chunks, over SPLIT_BY_CODEC_BELOW_CHUNKS, so each unit is a whole chunk, H.264 and VP9.
+  const opts = { segmentSec: 1, chunkSec: 1 };
+  const one = await encode('long-c1', { ...opts, chunkConcurrency: 1 });
+  const two = await encode('long-c2', { ...opts, chunkConcurrency: 2 });
+  const single = await encode('long-single', { ...opts, singleInvocation: true });
+  assert.deepEqual(new Set(one.renditions.map((r) => r.codec.split('.')[0])), new Set(['avc1', 'vp09']));
+  assert.deepEqual(await digests(join(dir, 'long-c2')), await digests(join(dir, 'long-c1')));
+  assert.deepEqual(two, one);
+  const chunked = await layout(join(dir, 'long-c1'), one);
+  assert.deepEqual(chunked, await layout(join(dir, 'long-single'), single));
+  for (const r of chunked) assert.equal(r.durations.length, 10, r.playlist);
+});
