@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { JobContext } from '../../platform/jobs/index.ts';
-import type { ObjectStore } from '../../platform/objects/index.ts';
+import { readObjectText, type ObjectStore } from '../../platform/objects/index.ts';
 import { mediaPathPrefix } from '../playback/index.ts';
 import { signFillRequest } from './fillRequest.ts';
 import { type EdgeFill, planFill } from './fillPlan.ts';
@@ -47,7 +47,7 @@ export async function runFill(d: FillJobDeps): Promise<FillRunResult> {
   const files = new Map<string, string[]>();
   const titles = [];
   for (const c of await d.candidates()) {
-    const mpd = await readText(d.objects, `videos/${c.assetId}/${c.dashFile}`);
+    const mpd = await readIfStored(d.objects, `videos/${c.assetId}/${c.dashFile}`);
     if (!mpd) continue;
     let bytes = 0;
     const present: string[] = [];
@@ -89,9 +89,9 @@ export async function runFill(d: FillJobDeps): Promise<FillRunResult> {
   return result;
 }
 
-async function readText(objects: ObjectStore, key: string): Promise<string | undefined> {
+async function readIfStored(objects: ObjectStore, key: string): Promise<string | undefined> {
   if (!(await objects.stat(key))) return undefined;
-  return Buffer.concat(await (await objects.read(key)).toArray()).toString('utf8');
+  return readObjectText(objects, key);
 }
 
 export function fillJob(d: FillJobDeps) {

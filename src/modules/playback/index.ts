@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Metrics } from '../../platform/metrics.ts';
-import type { ObjectStore } from '../../platform/objects/index.ts';
+import { readObjectText, type ObjectStore } from '../../platform/objects/index.ts';
 import type { RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { Guards } from '../../platform/resilience/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
@@ -54,7 +54,7 @@ function packagedMpds(objects: ObjectStore): (assetId: string, file: string) => 
     let mpd = read.get(key);
     if (!mpd) {
       if (read.size >= 1000) read.clear();
-      mpd = objects.read(key).then(async (body) => Buffer.concat(await body.toArray()).toString('utf8'));
+      mpd = readObjectText(objects, key);
       read.set(key, mpd);
       // A failed read is not remembered: the next start tries again.
       mpd.catch(() => read.delete(key));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import parseRange from 'range-parser';
 import { forbidden, notFound } from '../../platform/errors.ts';
-import type { ObjectStore } from '../../platform/objects/index.ts';
+import { readObjectText, type ObjectStore } from '../../platform/objects/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { MEDIA_CONTENT_TYPES as CONTENT_TYPES, mediaCacheControl as cacheControl } from './mediaFiles.ts';
 import { type Protection, type RenditionLimits, type SubtitleTrack, filterHlsMaster, filterMpd, withContentProtection, withHlsSubtitles, withMpdSubtitles } from './sessionManifest.ts';
@@ -53,7 +53,7 @@ export function mediaRoutes(objects: ObjectStore, urlSecret: string, metrics: Me
         .header('access-control-allow-origin', '*');
       if (ext === 'mpd' || ext === 'm3u8') {
         const stopTimer = manifestLatency.startTimer({ kind: ext });
-        const text = sessionManifest(ext, Buffer.concat(await (await objects.read(key)).toArray()).toString('utf8'), await manifestView(check.token.playbackId));
+        const text = sessionManifest(ext, await readObjectText(objects, key), await manifestView(check.token.playbackId));
         stopTimer();
         served.inc({ kind: ext }, Buffer.byteLength(text));
         return reply.send(text);

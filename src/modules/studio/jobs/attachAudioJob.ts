@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type JobHandler, PermanentJobError } from '../../../platform/jobs/index.ts';
-import type { ObjectStore } from '../../../platform/objects/index.ts';
+import { readObjectText, type ObjectStore } from '../../../platform/objects/index.ts';
 import type { CatalogService } from '../../catalog/index.ts';
 import { AAC_LC, audioOutputs, audioPackageArgs } from '../media/audioArgs.ts';
 import { mpdAudioLanguages, mpdSegmentSec } from '../media/audioManifests.ts';
@@ -18,7 +18,7 @@ import type { StudioRepository } from '../repository.ts';
 import { assetPrefix } from '../service.ts';
 import type { AttachAudioJobPayload, AudioTrackFile, VideoFiles } from '../types.ts';
 import { addCatalogAudioLanguages } from './catalogAudio.ts';
-import { readText, syncDubManifests } from './dubManifests.ts';
+import { syncDubManifests } from './dubManifests.ts';
 
 export interface AttachAudioJobDeps {
   repo: StudioRepository;
@@ -55,7 +55,7 @@ export function attachAudioJob(d: AttachAudioJobDeps): JobHandler {
       const outputs = audioOutputs(tracks, 0, 0);
       const ids = outputs.map((o) => dubRepresentationId(p.language, o.channels));
 
-      const mpd = await readText(d.objects, `${prefix}/${files.dash}`);
+      const mpd = await readObjectText(d.objects, `${prefix}/${files.dash}`);
       if (!ids.some((id) => mpd.includes(`id="${id}"`)) && mpdAudioLanguages(mpd).some((l) => l.toLowerCase() === p.language.toLowerCase())) {
         throw new PermanentJobError('audio_language_exists', `The video already has ${p.language} audio`);
       }

@@ -9,7 +9,7 @@
  * every dub the database held then.
  */
 import type { Logger } from 'pino';
-import { ObjectNotFoundError, type ObjectStore } from '../../../platform/objects/index.ts';
+import { ObjectNotFoundError, readObjectText, type ObjectStore } from '../../../platform/objects/index.ts';
 import { DUB_MPD, dubListings, dubRepresentationId } from '../dubs.ts';
 import { hlsMasterWithDub, mpdWithDub } from '../media/audioManifests.ts';
 import type { StudioRepository } from '../repository.ts';
@@ -18,15 +18,13 @@ import type { VideoFiles } from '../types.ts';
 /** Read-back rounds before giving up (the job is then retried); each round loses only to another writer. */
 const MAX_ROUNDS = 10;
 
-export const readText = async (objects: ObjectStore, key: string): Promise<string> => Buffer.concat(await (await objects.read(key)).toArray()).toString('utf8');
-
 export async function syncDubManifests(d: { repo: StudioRepository; objects: ObjectStore; log: Logger }, videoId: string, prefix: string, codec: string): Promise<void> {
   const dubMpds = new Map<string, string | undefined>();
   // Dubs attached before their own MPD was kept have none: they cannot be listed again, and must
   // not stop later dubs from being listed.
   const dubMpdOf = async (dir: string) => {
     if (!dubMpds.has(dir)) {
-      const text = await readText(d.objects, `${prefix}/${dir}/${DUB_MPD}`).catch((err: unknown) => {
+      const text = await readObjectText(d.objects, `${prefix}/${dir}/${DUB_MPD}`).catch((err: unknown) => {
         if (err instanceof ObjectNotFoundError) return undefined;
         throw err;
       });
@@ -39,8 +37,8 @@ export async function syncDubManifests(d: { repo: StudioRepository; objects: Obj
     const row = await d.repo.videoById(videoId);
     if (!row?.files) throw new Error(`video ${videoId} has no files`);
     const files = JSON.parse(row.files) as VideoFiles;
-    const mpd = await readText(d.objects, `${prefix}/${files.dash}`);
-    const master = await readText(d.objects, `${prefix}/${files.hls}`);
+    const mpd = await readObjectText(d.objects, `${prefix}/${files.dash}`);
+    const master = await readObjectText(d.objects, `${prefix}/${files.hls}`);
     let nextMpd = mpd;
     let nextMaster = master;
     for (const dub of dubListings(files.audio ?? [])) {
