@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -126,6 +126,9 @@ export function s3ObjectStore(options: S3StoreOptions, log?: S3StoreLog): Object
       body.on('error', () => undefined);
       await mkdir(spoolDir, { recursive: true });
       const spool = join(spoolDir, `${randomUUID()}.part`);
+      // Opened before the stream is read: a stream opening its own file could create it after a
+      // failed body has already had the spool removed.
+      const file = await open(spool, 'w');
       try {
         const hash = createHash('md5');
         let size = 0;
@@ -139,11 +142,12 @@ export function s3ObjectStore(options: S3StoreOptions, log?: S3StoreLog): Object
               yield bytes;
             }
           },
-          createWriteStream(spool),
+          file.createWriteStream(),
         );
         await putFile(key, spool, size, hash.digest('base64'));
         return { size, modifiedAt: new Date() };
       } finally {
+        await file.close().catch(() => undefined);
         await rm(spool, { force: true });
       }
     },
